@@ -1,0 +1,67 @@
+// Package attr is DynamoDB's data model: attribute values, items, numbers.
+//
+// A Value is a tagged union over DynamoDB's ten types. Numbers are kept as
+// their canonical decimal text (38 significant digits, 1e-130 to 1e125) and
+// computed with cockroachdb/apd, never float64. Sets are kept in the order
+// the client sent them (DynamoDB does not promise an order) and never hold
+// duplicates or nothing.
+package attr
+
+// Kind is a DynamoDB attribute type.
+type Kind uint8
+
+// The ten DynamoDB types. The zero Kind is invalid.
+const (
+	S Kind = iota + 1
+	N
+	B
+	BOOL
+	NULL
+	SS
+	NS
+	BS
+	L
+	M
+)
+
+// String returns the type's wire name ("S", "NS", "BOOL", ...).
+func (k Kind) String() string {
+	switch k {
+	case S:
+		return "S"
+	case N:
+		return "N"
+	case B:
+		return "B"
+	case BOOL:
+		return "BOOL"
+	case NULL:
+		return "NULL"
+	case SS:
+		return "SS"
+	case NS:
+		return "NS"
+	case BS:
+		return "BS"
+	case L:
+		return "L"
+	case M:
+		return "M"
+	}
+	return "?"
+}
+
+// Value is one attribute value.
+type Value struct {
+	Kind  Kind
+	Str   string           // S; N in canonical form
+	Bytes []byte           // B
+	Bool  bool             // BOOL
+	Strs  []string         // SS; NS in canonical form
+	Bins  [][]byte         // BS
+	List  []Value          // L
+	Map   map[string]Value // M
+}
+
+// Item is a set of named attributes.
+type Item map[string]Value
