@@ -21,10 +21,10 @@ const (
 	MinNumberAdjExp = -130
 )
 
-// DynamoDB's messages for numbers. DynamoDB appends the offending text to
-// the conversion message.
+// DynamoDB's messages for numbers. DynamoDB appends ": " and the offending
+// text to the conversion message, except for the empty string.
 const (
-	msgNumberConvert   = "The parameter cannot be converted to a numeric value: "
+	msgNumberConvert   = "The parameter cannot be converted to a numeric value"
 	msgNumberPrecision = "Attempting to store more than 38 significant digits in a Number"
 	msgNumberOverflow  = "Number overflow. Attempting to store a number with magnitude larger than supported range"
 	msgNumberUnderflow = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
@@ -43,11 +43,85 @@ func validation(msg string) *awserr.Error { return awserr.New("ValidationExcepti
 // "Infinity" and hexadecimal are rejected. Errors are ValidationExceptions
 // with DynamoDB's messages.
 func ParseNumber(s string) (string, error) {
+	if isCanonical(s) {
+		return s, nil
+	}
 	neg, digits, exp, ok := scanNumber(s)
 	if !ok {
-		return "", validation(msgNumberConvert + s)
+		return "", convertError(s)
 	}
 	return formatNumber(neg, digits, exp)
+}
+
+func convertError(s string) *awserr.Error {
+	if s == "" {
+		return validation(msgNumberConvert)
+	}
+	return validation(msgNumberConvert + ": " + s)
+}
+
+// isCanonical reports whether s is already a valid number in canonical form,
+// so ParseNumber can return it without allocating: the common case on the
+// wire ("42", "-1.5").
+func isCanonical(s string) bool {
+	i := 0
+	if len(s) > 0 && s[0] == '-' {
+		i = 1
+	}
+	if i >= len(s) {
+		return false
+	}
+	if s[i] == '0' {
+		i++
+		if i == len(s) {
+			return i == 1 // "0", not "-0"
+		}
+		if s[i] != '.' {
+			return false
+		}
+		i++
+		fs := i
+		for i < len(s) && s[i] == '0' {
+			i++
+		}
+		lz := i - fs
+		ds := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		nd := len(s) - ds
+		if i != len(s) || nd == 0 || s[len(s)-1] == '0' {
+			return false
+		}
+		return nd <= MaxNumberDigits && -(lz+1) >= MinNumberAdjExp
+	}
+	ds := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	intLen := i - ds
+	if intLen == 0 || intLen-1 > MaxNumberAdjExp {
+		return false
+	}
+	if i == len(s) {
+		tz := 0
+		for j := len(s) - 1; s[j] == '0'; j-- {
+			tz++
+		}
+		return intLen-tz <= MaxNumberDigits
+	}
+	if s[i] != '.' {
+		return false
+	}
+	i++
+	fs := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i != len(s) || i == fs || s[len(s)-1] == '0' {
+		return false
+	}
+	return intLen+(len(s)-fs) <= MaxNumberDigits
 }
 
 // scanNumber parses s into sign, significant digits (no leading or trailing
@@ -187,14 +261,14 @@ var arith = func() *apd.Context {
 func decimalOf(s string) (*apd.Decimal, error) {
 	neg, digits, exp, ok := scanNumber(s)
 	if !ok {
-		return nil, validation(msgNumberConvert + s)
+		return nil, convertError(s)
 	}
 	d := new(apd.Decimal)
 	if digits == "" {
 		return d, nil
 	}
 	if _, ok := d.Coeff.SetString(digits, 10); !ok {
-		return nil, validation(msgNumberConvert + s)
+		return nil, convertError(s)
 	}
 	d.Exponent = int32(exp)
 	d.Negative = neg
