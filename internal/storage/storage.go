@@ -26,21 +26,27 @@ var ErrClosed = errors.New("storage: closed")
 
 // KV is an ordered transactional key-value store.
 type KV interface {
-	// View runs fn against a consistent snapshot. Writes are not allowed.
-	// fn's error is returned as is.
+	// View runs fn against a consistent snapshot: fn sees no part of an
+	// Update that commits after fn has started reading, and a View never
+	// blocks an Update. fn's error is returned as is. View returns
+	// ctx.Err() without running fn if ctx is already done.
 	View(ctx context.Context, fn func(Reader) error) error
 	// Update runs fn in a serializable read-write transaction. Reads inside
 	// fn see fn's own earlier writes. If fn returns nil the writes commit
 	// atomically and durably before Update returns; otherwise they are
 	// discarded and fn's error is returned as is. Update returns
-	// ctx.Err() without running fn if ctx is already done.
+	// ctx.Err() without running fn if ctx is already done. fn must not
+	// call Update on the same store (it may deadlock); it may call View.
 	Update(ctx context.Context, fn func(Tx) error) error
-	// Close flushes and releases the store. Operations after Close return ErrClosed.
+	// Close waits for in-flight View and Update calls, then flushes and
+	// releases the store. Operations after Close (including a second Close)
+	// return ErrClosed. Close must not be called from inside fn.
 	Close() error
 }
 
 // Reader reads keys. The slices it returns are valid only until fn returns;
-// copy them to keep them.
+// copy them to keep them, and do not modify them. A Reader or Tx must not be
+// used by several goroutines at once, nor after fn returns.
 type Reader interface {
 	// Get returns the value of key or ErrNotFound.
 	Get(key []byte) ([]byte, error)
@@ -58,7 +64,8 @@ type Tx interface {
 	Set(key, value []byte) error
 	// Delete removes key; deleting a missing key is not an error.
 	Delete(key []byte) error
-	// DeleteRange removes every key in [lower, upper).
+	// DeleteRange removes every key in [lower, upper). As in IterOptions, a
+	// nil bound is unbounded; an empty range (lower >= upper) is a no-op.
 	DeleteRange(lower, upper []byte) error
 }
 

@@ -1,0 +1,210 @@
+package pebble
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/nimbus-cloud/nimbus/internal/storage"
+)
+
+// View runs fn against a Pebble snapshot taken when View starts.
+func (d *DB) View(ctx context.Context, fn func(storage.Reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !d.begin() {
+		return storage.ErrClosed
+	}
+	defer d.end()
+	v := view{snap: d.db.NewSnapshot()}
+	defer v.finish()
+	return fn(&v)
+}
+
+// Update runs fn over an indexed batch while holding d.wmu, makes the batch
+// visible, releases d.wmu and only then waits for the WAL fsync, so that
+// concurrent Updates share fsyncs. See doc.go.
+func (d *DB) Update(ctx context.Context, fn func(storage.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !d.begin() {
+		return storage.ErrClosed
+	}
+	defer d.end()
+	b, err := d.apply(ctx, fn)
+	if b == nil {
+		return err
+	}
+	// The batch is visible but perhaps not yet durable: wait, without d.wmu,
+	// for the fsync that covers it (one fsync covers every batch queued
+	// behind the WAL's write position, so waiters share it).
+	err = b.SyncWait()
+	_ = b.Close()
+	return err
+}
+
+// apply runs fn and commits its batch while holding d.wmu. It returns the
+// batch when the caller must wait for its fsync, and nil otherwise.
+func (d *DB) apply(ctx context.Context, fn func(storage.Tx) error) (*pebble.Batch, error) {
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	// Re-check: we may have waited long for the lock.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := tx{b: d.db.NewIndexedBatch()}
+	b := t.b
+	applied := false
+	defer func() {
+		// Also runs if fn panics, so the batch and lock are not leaked.
+		t.finish()
+		if !applied {
+			_ = b.Close()
+		}
+	}()
+	if err := fn(&t); err != nil {
+		return nil, err
+	}
+	t.finish()
+	switch {
+	case b.Empty():
+		return nil, nil // nothing to commit, nothing to fsync
+	case d.mem:
+		return nil, d.db.Apply(b, pebble.NoSync)
+	}
+	// ApplyNoSyncWait returns once the batch is in the WAL buffer and the
+	// memtable and its sequence number is published, so the next Update (and
+	// any new View) sees it; the fsync is requested but not awaited.
+	if err := d.db.ApplyNoSyncWait(b, pebble.Sync); err != nil {
+		return nil, err
+	}
+	applied = true
+	return b, nil
+}
+
+// getter is the Get shared by pebble.Snapshot and pebble.Batch.
+type getter interface {
+	Get(key []byte) ([]byte, io.Closer, error)
+}
+
+// get copies the value so the Pebble resources behind it can be released at
+// once; holding them until fn returns would pin an iterator per Get.
+func get(g getter, key []byte) ([]byte, error) {
+	v, closer, err := g.Get(key)
+	if err != nil {
+		if errors.Is(err, pebble.ErrNotFound) {
+			return nil, storage.ErrNotFound
+		}
+		return nil, err
+	}
+	out := make([]byte, len(v))
+	copy(out, v)
+	_ = closer.Close()
+	return out, nil
+}
+
+// view is the Reader of a View.
+type view struct {
+	snap *pebble.Snapshot
+	its  iterSet
+}
+
+func (v *view) Get(key []byte) ([]byte, error) {
+	if v.snap == nil {
+		return nil, storage.ErrClosed
+	}
+	return get(v.snap, key)
+}
+
+func (v *view) Iter(o storage.IterOptions) storage.Iterator {
+	if v.snap == nil {
+		return errIter(storage.ErrClosed)
+	}
+	return newIter(&v.its, o, v.snap.NewIter)
+}
+
+func (v *view) finish() {
+	v.its.closeAll()
+	_ = v.snap.Close()
+	v.snap = nil
+}
+
+// tx is the Tx of an Update. Its indexed batch reads through to the DB, and
+// since d.wmu keeps other writers out, what it reads cannot change before
+// it commits.
+type tx struct {
+	b   *pebble.Batch // nil once fn has returned
+	its iterSet
+}
+
+func (t *tx) Get(key []byte) ([]byte, error) {
+	if t.b == nil {
+		return nil, storage.ErrClosed
+	}
+	return get(t.b, key)
+}
+
+func (t *tx) Iter(o storage.IterOptions) storage.Iterator {
+	if t.b == nil {
+		return errIter(storage.ErrClosed)
+	}
+	return newIter(&t.its, o, t.b.NewIter)
+}
+
+func (t *tx) Set(key, value []byte) error {
+	if t.b == nil {
+		return storage.ErrClosed
+	}
+	return t.b.Set(key, value, nil)
+}
+
+func (t *tx) Delete(key []byte) error {
+	if t.b == nil {
+		return storage.ErrClosed
+	}
+	return t.b.Delete(key, nil)
+}
+
+// DeleteRange with a nil upper bound finds the last key at or above lower
+// (in the DB or this batch) and deletes up to just past it: Pebble's range
+// tombstones need an end key.
+func (t *tx) DeleteRange(lower, upper []byte) error {
+	if t.b == nil {
+		return storage.ErrClosed
+	}
+	if len(lower) == 0 {
+		lower = nil // see newIter
+	}
+	if upper == nil {
+		it, err := t.b.NewIter(&pebble.IterOptions{LowerBound: lower})
+		if err != nil {
+			return err
+		}
+		if !it.Last() {
+			return it.Close()
+		}
+		upper = append(append([]byte(nil), it.Key()...), 0)
+		if err := it.Close(); err != nil {
+			return err
+		}
+	}
+	if bytes.Compare(lower, upper) >= 0 {
+		return nil // empty range; Pebble requires start < end
+	}
+	if lower == nil {
+		lower = []byte{}
+	}
+	return t.b.DeleteRange(lower, upper, nil)
+}
+
+// finish closes leftover iterators and detaches the batch from t, so that a
+// Tx kept past fn cannot write into a batch recycled by another Update.
+func (t *tx) finish() {
+	t.its.closeAll()
+	t.b = nil
+}
