@@ -226,4 +226,3 @@ func WriteResponse(w http.ResponseWriter, status int, out any) error {
 func WriteError(w http.ResponseWriter, r *http.Request, requestID string, e *awserr.Error) {
 	Codec{}.WriteError(w, r, requestID, e)
 }
-

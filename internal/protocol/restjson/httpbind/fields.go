@@ -8,13 +8,13 @@ import (
 
 // Locations a member can be bound to.
 const (
-	Body       = ""           // the protocol's body document (JSON object, XML element)
-	URI        = "uri"        // a {Label} of the route's path template
+	Body       = ""            // the protocol's body document (JSON object, XML element)
+	URI        = "uri"         // a {Label} of the route's path template
 	Query      = "querystring" // a query parameter (map: all unbound parameters)
-	Header     = "header"     // one header (map: a header prefix, like Headers)
-	Headers    = "headers"    // every header with the prefix in name
-	Payload    = "payload"    // the whole body, raw ([]byte, string, io.Reader) or as a document (struct)
-	StatusCode = "statusCode" // the HTTP status (outputs)
+	Header     = "header"      // one header (map: a header prefix, like Headers)
+	Headers    = "headers"     // every header with the prefix in name
+	Payload    = "payload"     // the whole body, raw ([]byte, string, io.Reader) or as a document (struct)
+	StatusCode = "statusCode"  // the HTTP status (outputs)
 )
 
 // Field is one exported struct member and its binding.

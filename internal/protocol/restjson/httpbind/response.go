@@ -21,7 +21,8 @@ type Response struct {
 
 // Prepare writes out's header and header-prefix members into h and finds
 // its status code and payload. out is a struct or a pointer to one; a nil
-// pointer or nil interface is an output with no members.
+// pointer or nil interface is an output with no members; any other value
+// (a map, say) is all body.
 func Prepare(h http.Header, out any, status int) (Response, error) {
 	resp := Response{Status: status}
 	rv := reflect.ValueOf(out)
@@ -35,7 +36,9 @@ func Prepare(h http.Header, out any, status int) (Response, error) {
 		return resp, nil
 	}
 	if rv.Kind() != reflect.Struct {
-		return resp, fmt.Errorf("httpbind: output must be a struct, got %s", rv.Type())
+		// A map or other document: all body, no bindings.
+		resp.HasBody = true
+		return resp, nil
 	}
 	fields := Fields(rv.Type())
 	for _, f := range fields {
