@@ -52,11 +52,14 @@ func (k Kind) String() string {
 }
 
 // Value is one attribute value.
+//
+// Kind and Bool sit together so a Value is 128 bytes: Go maps store values up
+// to 128 bytes inline, so an Item's entries need no allocation each.
 type Value struct {
 	Kind  Kind
+	Bool  bool             // BOOL
 	Str   string           // S; N in canonical form
 	Bytes []byte           // B
-	Bool  bool             // BOOL
 	Strs  []string         // SS; NS in canonical form
 	Bins  [][]byte         // BS
 	List  []Value          // L

@@ -3,6 +3,7 @@ package attr
 import (
 	"encoding/base64"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -68,10 +69,26 @@ func serialization(msg string) *awserr.Error { return awserr.New("SerializationE
 // SerializationException without a message.
 func syntaxError() *awserr.Error { return &awserr.Error{Code: "SerializationException"} }
 
+// scratchPool recycles decoders' scratch stacks.
+var scratchPool = sync.Pool{New: func() any { s := make([]Value, 0, 32); return &s }}
+
+func (d *jsonDecoder) release() {
+	if d.scratch != nil && cap(d.vals) <= 1024 {
+		*d.scratch = d.vals[:0]
+		scratchPool.Put(d.scratch)
+	}
+}
+
+func newDecoder(data []byte) jsonDecoder {
+	sp := scratchPool.Get().(*[]Value)
+	return jsonDecoder{b: data, vals: *sp, scratch: sp}
+}
+
 // UnmarshalJSON decodes one DynamoDB JSON AttributeValue. A JSON null leaves
 // v unchanged. Errors are *awserr.Error (see the package comment on wire.go).
 func (v *Value) UnmarshalJSON(data []byte) error {
-	d := jsonDecoder{b: data}
+	d := newDecoder(data)
+	defer d.release()
 	d.ws()
 	if d.literal("null") {
 		return d.end()
@@ -90,7 +107,8 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 // UnmarshalJSON decodes a DynamoDB JSON item: an object of attribute names to
 // AttributeValues. A JSON null leaves it unchanged.
 func (it *Item) UnmarshalJSON(data []byte) error {
-	d := jsonDecoder{b: data}
+	d := newDecoder(data)
+	defer d.release()
 	d.ws()
 	if d.literal("null") {
 		return d.end()
@@ -118,9 +136,12 @@ func (it Item) MarshalJSON() ([]byte, error) {
 }
 
 type jsonDecoder struct {
-	b    []byte
-	i    int
-	verr *awserr.Error // the first ValidationException; reading goes on
+	b       []byte
+	s       string // b as one string, made on first need: unescaped strings are slices of it
+	i       int
+	verr    *awserr.Error // the first ValidationException; reading goes on
+	vals    []Value       // scratch stack for list elements and map entries
+	scratch *[]Value      // vals' pool entry
 }
 
 func (d *jsonDecoder) invalid(msg string) {
@@ -439,53 +460,60 @@ func (d *jsonDecoder) attributeValue(depth int) (Value, error) {
 	return v, nil
 }
 
-// valueList reads the array of an L.
+// valueList reads the array of an L. Elements collect on the decoder's
+// scratch stack so the list is allocated once at its final size.
 func (d *jsonDecoder) valueList(depth int) ([]Value, error) {
 	d.ws()
 	if k := d.kindAt(); k != jsonArray {
 		return nil, typeError(k, "List")
 	}
 	d.i++
-	list := []Value{}
 	d.ws()
 	if d.peek() == ']' {
 		d.i++
-		return list, nil
+		return []Value{}, nil
 	}
+	base := len(d.vals)
+	defer func() { d.vals = d.vals[:base] }()
 	for {
 		if d.null() {
 			d.invalid(msgEmptyValue)
-			list = append(list, Value{})
+			d.vals = append(d.vals, Value{})
 		} else {
 			v, err := d.attributeValue(depth)
 			if err != nil {
 				return nil, err
 			}
-			list = append(list, v)
+			d.vals = append(d.vals, v)
 		}
 		more, err := d.next(']')
 		if err != nil {
 			return nil, err
 		}
 		if !more {
+			list := make([]Value, len(d.vals)-base)
+			copy(list, d.vals[base:])
+			clear(d.vals[base:]) // drop references for the GC
 			return list, nil
 		}
 	}
 }
 
 // valueMap reads the object of an M or an item; values are at depth.
+// Entries collect on the scratch stack so the map is sized once.
 func (d *jsonDecoder) valueMap(depth int) (map[string]Value, error) {
 	d.ws()
 	if k := d.kindAt(); k != jsonObject {
 		return nil, typeError(k, "Map")
 	}
 	d.i++
-	m := make(map[string]Value, d.countMembers())
 	d.ws()
 	if d.peek() == '}' {
 		d.i++
-		return m, nil
+		return map[string]Value{}, nil
 	}
+	base := len(d.vals)
+	defer func() { d.vals = d.vals[:base] }()
 	for {
 		d.ws()
 		name, err := d.stringAt()
@@ -495,60 +523,28 @@ func (d *jsonDecoder) valueMap(depth int) (map[string]Value, error) {
 		if err := d.expect(':'); err != nil {
 			return nil, err
 		}
+		var v Value
 		if d.null() {
 			d.invalid(msgEmptyValue)
-			m[name] = Value{}
-		} else {
-			v, err := d.attributeValue(depth)
-			if err != nil {
-				return nil, err
-			}
-			m[name] = v
+		} else if v, err = d.attributeValue(depth); err != nil {
+			return nil, err
 		}
+		// The name rides in Str of a placeholder entry before its value.
+		d.vals = append(d.vals, Value{Str: name}, v)
 		more, err := d.next('}')
 		if err != nil {
 			return nil, err
 		}
 		if !more {
+			n := (len(d.vals) - base) / 2
+			m := make(map[string]Value, n)
+			for k := base; k < len(d.vals); k += 2 {
+				m[d.vals[k].Str] = d.vals[k+1] // a repeated name: the last wins
+			}
+			clear(d.vals[base:])
 			return m, nil
 		}
 	}
-}
-
-// countMembers estimates the members of the object whose '{' was just read,
-// to size the map: it counts top-level commas over a bounded window.
-func (d *jsonDecoder) countMembers() int {
-	n, depth := 1, 0
-	inStr := false
-	end := min(len(d.b), d.i+4096)
-	for j := d.i; j < end; j++ {
-		c := d.b[j]
-		if inStr {
-			switch c {
-			case '\\':
-				j++
-			case '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inStr = true
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return n
-			}
-			depth--
-		case ',':
-			if depth == 0 {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 func (d *jsonDecoder) stringValue() (string, error) {
@@ -824,7 +820,13 @@ func (d *jsonDecoder) stringAt() (string, error) {
 				goto slow
 			}
 			d.i = j + 1
-			return string(seg), nil
+			// Slice one string copy of the whole input rather than allocate
+			// per string: decoded values keep the input alive, which is
+			// cheap next to one allocation per attribute.
+			if d.s == "" {
+				d.s = string(d.b)
+			}
+			return d.s[start:j], nil
 		case c == '\\':
 			goto slow
 		case c < 0x20:
