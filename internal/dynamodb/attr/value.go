@@ -1,10 +1,3 @@
-// Package attr is DynamoDB's data model: attribute values, items, numbers.
-//
-// A Value is a tagged union over DynamoDB's ten types. Numbers are kept as
-// their canonical decimal text (38 significant digits, 1e-130 to 1e125) and
-// computed with cockroachdb/apd, never float64. Sets are kept in the order
-// the client sent them (DynamoDB does not promise an order) and never hold
-// duplicates or nothing.
 package attr
 
 // Kind is a DynamoDB attribute type.
