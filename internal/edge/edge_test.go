@@ -1,0 +1,111 @@
+package edge
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/nimbus-cloud/nimbus/internal/awserr"
+	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/request"
+)
+
+func testEdge(t *testing.T, log io.Writer) *Edge {
+	cfg := config.Config{Memory: true, LogOutput: log, LogFormat: "json"}.WithDefaults()
+	e := New(cfg, "test")
+	e.Handle(&Route{
+		Name:           "boom",
+		SigningNames:   []string{"boom"},
+		TargetPrefixes: []string{"Boom_1"},
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			info := request.From(r.Context())
+			info.Operation = "Explode"
+			if r.Header.Get("X-Explode") != "" {
+				panic("kaboom")
+			}
+			json.NewEncoder(w).Encode(map[string]any{"account": info.Account, "region": info.Region, "body": string(info.Body)})
+		}),
+		WriteError: func(w http.ResponseWriter, r *http.Request, e *awserr.Error) {
+			w.WriteHeader(e.HTTPStatus())
+			io.WriteString(w, e.Code)
+		},
+	})
+	e.SetReady()
+	return e
+}
+
+func TestPanicBecomesInternalServerError(t *testing.T) {
+	var logs bytes.Buffer
+	e := testEdge(t, &logs)
+	r := httptest.NewRequest("POST", "/", strings.NewReader("{}"))
+	r.Header.Set("X-Amz-Target", "Boom_1.Explode")
+	r.Header.Set("X-Explode", "1")
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, r)
+	if w.Code != 500 || w.Body.String() != "InternalServerError" {
+		t.Fatalf("got %d %q", w.Code, w.Body.String())
+	}
+	if !strings.Contains(logs.String(), "kaboom") || !strings.Contains(logs.String(), w.Header().Get("X-Amzn-Requestid")) {
+		t.Fatalf("panic not logged with the request id: %s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"request"`) || !strings.Contains(logs.String(), `"status":500`) {
+		t.Fatalf("no access log line: %s", logs.String())
+	}
+}
+
+func TestRoutingByScopeTargetAndAccount(t *testing.T) {
+	e := testEdge(t, io.Discard)
+	r := httptest.NewRequest("POST", "/", strings.NewReader("hi"))
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-west-2/boom/aws4_request, SignedHeaders=host, Signature=00")
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, r)
+	var got map[string]string
+	json.Unmarshal(w.Body.Bytes(), &got)
+	if got["account"] != "123456789012" || got["region"] != "eu-west-2" || got["body"] != "hi" {
+		t.Fatalf("got %v", got)
+	}
+	if id := w.Header().Get("X-Amzn-Requestid"); len(id) != 52 {
+		t.Fatalf("request id %q", id)
+	}
+}
+
+func TestHealthAndRoot(t *testing.T) {
+	e := testEdge(t, io.Discard)
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/_nimbus/health", nil))
+	var h struct {
+		Version  string
+		Services map[string]string
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &h); err != nil || w.Code != 200 || h.Services["boom"] != "running" || h.Version != "test" {
+		t.Fatalf("health: %d %s", w.Code, w.Body.String())
+	}
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "healthy: dynamodb.us-east-1.amazonaws.com") {
+		t.Fatalf("root: %d %q", w.Code, w.Body.String())
+	}
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("POST", "/", strings.NewReader("{}")))
+	if w.Code != 400 {
+		t.Fatalf("unroutable: %d", w.Code)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	cfg := config.Config{Memory: true, LogOutput: io.Discard, MaxRequestBytes: 10}.WithDefaults()
+	e := New(cfg, "test")
+	e.Handle(&Route{Name: "x", TargetPrefixes: []string{"X"}, Handler: http.NotFoundHandler(),
+		WriteError: func(w http.ResponseWriter, r *http.Request, e *awserr.Error) { w.WriteHeader(e.HTTPStatus()); io.WriteString(w, e.Code) }})
+	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", 11)))
+	r.Header.Set("X-Amz-Target", "X.Y")
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, r)
+	if w.Code != 413 || w.Body.String() != "RequestEntityTooLargeException" {
+		t.Fatalf("got %d %s", w.Code, w.Body.String())
+	}
+}
