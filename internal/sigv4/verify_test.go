@@ -518,3 +518,40 @@ func mismatchDetail(err error) string {
 	}
 	return ""
 }
+
+// TestVerifyAlternativeURIs: forms other clients sign for the same path.
+func TestVerifyAlternativeURIs(t *testing.T) {
+	cases := []struct {
+		name, service, sent, signed string
+	}{
+		// botocore removes empty and dot segments for services other than S3.
+		{"botocore double slashes", "lambda", "//a//b/", "/a/b/"},
+		{"botocore dot segments", "lambda", "/a/./b/../c", "/a/c"},
+		{"sdk double slashes", "lambda", "//a//b/", "//a//b/"},
+		{"double encoding", "lambda", "/a%20b", "/a%2520b"},
+		// A client that sends '=' raw but signs S3's UriEncode form.
+		{"s3 encoded form", "s3", "/bucket/a=b!", "/bucket/a%3Db%21"},
+		{"s3 as sent", "s3", "/bucket/a=b!", "/bucket/a=b!"},
+	}
+	for _, c := range cases {
+		scope := "20260101/us-east-1/" + c.service + "/aws4_request"
+		canonical := "GET\n" + c.signed + "\n\nhost:h\nx-amz-date:20260101T000000Z\n\nhost;x-amz-date\n" + EmptySHA256
+		sig := referenceSign(canonical, "20260101T000000Z", scope, "20260101", "us-east-1", c.service)
+		r := readWire(t, "GET "+c.sent+" HTTP/1.1\r\nHost: h\r\nX-Amz-Date: 20260101T000000Z\r\nX-Amz-Content-Sha256: "+EmptySHA256+"\r\n"+
+			"Authorization: AWS4-HMAC-SHA256 Credential="+testAK+"/"+scope+", SignedHeaders=host;x-amz-date, Signature="+sig+"\r\n\r\n")
+		if c.service == "s3" { // S3 requires its x-amz-* headers signed
+			r.Header.Del("X-Amz-Content-Sha256")
+		}
+		if _, err := check(r, nil, testSignAt); err != nil {
+			t.Errorf("%s: %v\n%s", c.name, err, mismatchDetail(err))
+		}
+	}
+	// But a path that differs after normalization is still a mismatch.
+	canonical := "GET\n/a/c\n\nhost:h\nx-amz-date:20260101T000000Z\n\nhost;x-amz-date\n" + EmptySHA256
+	sig := referenceSign(canonical, "20260101T000000Z", "20260101/us-east-1/lambda/aws4_request", "20260101", "us-east-1", "lambda")
+	r := readWire(t, "GET /a/b/c HTTP/1.1\r\nHost: h\r\nX-Amz-Date: 20260101T000000Z\r\n"+
+		"Authorization: AWS4-HMAC-SHA256 Credential="+testAK+"/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature="+sig+"\r\n\r\n")
+	if _, err := check(r, nil, testSignAt); kindOf(err) != KindSignatureMismatch {
+		t.Errorf("different path: %v", err)
+	}
+}
