@@ -70,7 +70,7 @@ func TestBotocoreRequests(t *testing.T) {
 		botocoretest.Request{Service: "lambda", Operation: "CreateFunction", Params: map[string]any{
 			"FunctionName": "f", "Runtime": "python3.12", "Role": "arn:aws:iam::000000000000:role/r", "Handler": "app.handler",
 			"Code": map[string]any{"ZipFile": botocoretest.Bytes(zip)}, "Timeout": 30, "MemorySize": 256, "Publish": true,
-			"Environment": map[string]any{"Variables": map[string]any{"A": "1", "B": "two words"}},
+			"Environment":   map[string]any{"Variables": map[string]any{"A": "1", "B": "two words"}},
 			"Architectures": []any{"arm64"}, "Tags": map[string]any{"team": "x"}}},
 		botocoretest.Request{Service: "lambda", Operation: "ListFunctions", Params: map[string]any{
 			"FunctionVersion": "ALL", "Marker": "a b/c+d", "MaxItems": 10}},
@@ -247,4 +247,3 @@ func TestSDKErrors(t *testing.T) {
 		}
 	}
 }
-
