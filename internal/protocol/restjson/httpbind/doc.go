@@ -11,7 +11,7 @@
 //	Marker       []string          `location:"querystring" name:"Marker"`   // repeated ?Marker=a&Marker=b
 //	Params       map[string]string `location:"querystring"`                 // every other query parameter
 //	Type         string            `location:"header" name:"X-Amz-Invocation-Type"`
-//	Metadata     map[string]string `location:"headers" name:"X-Amz-Meta-"`  // header prefix, keys lower-cased
+//	Metadata     map[string]string `location:"headers" name:"x-amz-meta-"`  // header prefix; keys lower-cased in, written verbatim out
 //	StatusCode   int               `location:"statusCode"`                  // outputs only
 //	Payload      []byte            `location:"payload"`                     // or io.Reader, string, or a struct
 //	Modified     time.Time         `location:"header" name:"Last-Modified" timestampFormat:"http-date"`

@@ -49,9 +49,13 @@ func Prepare(h http.Header, out any, status int) (Response, error) {
 				return resp, fmt.Errorf("%s.%s: %w", rv.Type(), f.GoName, err)
 			}
 		case Headers:
+			// Stored under the exact name, not canonicalized: the keys are
+			// user data (S3 metadata), and S3 sends them lower-cased, so
+			// clients that do not fold case (boto3's dict) see what they
+			// would from S3.
 			iter := fv.MapRange()
 			for iter.Next() {
-				h.Set(f.Name+iter.Key().String(), fmt.Sprint(iter.Value().Interface()))
+				h[f.Name+iter.Key().String()] = []string{fmt.Sprint(iter.Value().Interface())}
 			}
 		case StatusCode:
 			v := fv
