@@ -37,6 +37,28 @@ func TestNumberSize(t *testing.T) {
 	}
 }
 
+// Byte costs measured against DynamoDB (eu-west-2, 2026-08-18) by putting
+// items exactly at and one byte over the 400 KB limit, as published by the
+// dynamodb-conformance suite. The base-100 rule fits all of them.
+func TestNumberSizeCaptured(t *testing.T) {
+	captured := []struct {
+		n    string
+		want int
+	}{
+		{"0", 1}, {"1", 2}, {"12", 2}, {"123", 3}, {"1234", 3},
+		{"12345678901234567890123456789012345678", 20},
+		{"0042", 2}, {"100", 2}, {"1010", 3}, {"0.0000001", 2},
+		{"1E125", 2}, {"1E-100", 2}, {"1.5", 3}, {"15", 2}, {"1.2", 3},
+		{"1.200", 3}, {"1.234", 4}, {"3.14159", 5}, {"123456", 4},
+		{"100.5", 4}, {"0.15", 2}, {"-42", 3}, {"-0", 1},
+	}
+	for _, tt := range captured {
+		if got := NumberSize(tt.n); got != tt.want {
+			t.Errorf("NumberSize(%s) = %d, DynamoDB measured %d", tt.n, got, tt.want)
+		}
+	}
+}
+
 func TestItemSize(t *testing.T) {
 	it := Item{
 		"s":    {Kind: S, Str: "héllo"},                                      // 1 + 6
