@@ -104,6 +104,11 @@ func FuzzParseNumber(f *testing.F) {
 		if err != nil || got.Str != c {
 			t.Fatalf("key round trip %q: %q, %v", c, got.Str, err)
 		}
+		neg, hi, lo, adj, ok := numberDigits(c)
+		sneg, digits, exp, sok := scanNumber(c)
+		if !ok || !sok || neg != sneg || hi+lo != digits || (digits != "" && adj != exp+len(digits)-1) {
+			t.Fatalf("numberDigits(%q) = %v %q %q %d; scanNumber: %v %q %d", c, neg, hi, lo, adj, sneg, digits, exp)
+		}
 		if CompareNumbers(c, c) != 0 {
 			t.Fatal("CompareNumbers(x, x) != 0")
 		}

@@ -83,14 +83,20 @@ func appendEscaped[T string | []byte](dst []byte, s T) []byte {
 }
 
 func appendNumberKey(dst []byte, s string) []byte {
-	neg, digits, exp, ok := scanNumber(s)
+	neg, hi, lo, adj, ok := numberDigits(s)
 	if !ok {
 		panic("attr.AppendKey: invalid number " + s)
 	}
-	if digits == "" {
+	n := len(hi) + len(lo)
+	if n == 0 {
 		return append(dst, numZero)
 	}
-	adj := exp + len(digits) - 1
+	digit := func(i int) byte {
+		if i < len(hi) {
+			return hi[i] - '0'
+		}
+		return lo[i-len(hi)] - '0'
+	}
 	var flip byte
 	if neg {
 		flip = 0xFF
@@ -99,11 +105,11 @@ func appendNumberKey(dst []byte, s string) []byte {
 		dst = append(dst, numPos)
 	}
 	dst = append(dst, byte(adj-MinNumberAdjExp)^flip)
-	for i := 0; i < len(digits); i += 2 {
-		d1 := digits[i] - '0'
+	for i := 0; i < n; i += 2 {
+		d1 := digit(i)
 		var d2 byte
-		if i+1 < len(digits) {
-			d2 = digits[i+1] - '0'
+		if i+1 < n {
+			d2 = digit(i + 1)
 		}
 		dst = append(dst, (2+10*d1+d2)^flip)
 	}

@@ -249,6 +249,34 @@ func formatNumber(neg bool, digits string, exp int) (string, error) {
 	return b.String(), nil
 }
 
+// numberDigits splits a valid number into sign, significant digits (no
+// leading or trailing zeros, empty for zero) and the exponent of the leading
+// digit. The digits come as two pieces to concatenate (hi, lo) so canonical
+// text, the usual case, needs no allocation.
+func numberDigits(s string) (neg bool, hi, lo string, adj int, ok bool) {
+	if !isCanonical(s) {
+		neg, digits, exp, ok := scanNumber(s)
+		return neg, digits, "", exp + len(digits) - 1, ok
+	}
+	if s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	if s == "0" {
+		return false, "", "", 0, true
+	}
+	p := strings.IndexByte(s, '.')
+	switch {
+	case p < 0: // integer: trailing zeros are not significant
+		return neg, strings.TrimRight(s, "0"), "", len(s) - 1, true
+	case s[0] == '0': // 0.000ddd
+		f := s[p+1:]
+		d := strings.TrimLeft(f, "0")
+		return neg, d, "", -(len(f) - len(d) + 1), true
+	default:
+		return neg, s[:p], s[p+1:], p - 1, true
+	}
+}
+
 // arith is exact for any two DynamoDB numbers: their digits span at most
 // 126+130+1 decimal places, so 300 digits of precision never rounds.
 var arith = func() *apd.Context {

@@ -80,17 +80,16 @@ func Size(v Value) int {
 // NumberSize returns the stored size of a number given as text (canonical
 // or not; invalid text counts as its length).
 func NumberSize(s string) int {
-	neg, digits, exp, ok := scanNumber(s)
+	neg, hi, lo, adj, ok := numberDigits(s)
 	if !ok {
 		return len(s)
 	}
-	if digits == "" {
+	n := len(hi) + len(lo)
+	if n == 0 {
 		return 1
 	}
-	adj := exp + len(digits) - 1
 	// Base-100 digits: the leading digit sits alone in its pair when its
 	// exponent is even (1 → "01", 12 → "12", 1.2 → "01" "20").
-	n := len(digits)
 	if adj&1 == 0 {
 		n++
 	}
