@@ -134,3 +134,19 @@ func showValue(v attr.Value) string {
 	}
 	return "?"
 }
+
+type attrValue = attr.Value
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+const (
+	attrS = attr.S
+	attrN = attr.N
+)
