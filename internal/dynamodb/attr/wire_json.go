@@ -336,4 +336,3 @@ func itoa(n int) string {
 	}
 	return string(b[i:])
 }
-
