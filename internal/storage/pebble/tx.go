@@ -11,7 +11,8 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 )
 
-// View runs fn against a Pebble snapshot taken when View starts.
+// View runs fn against the point-in-time view of a Pebble iterator opened
+// when View starts; see doc.go for why not a pebble.Snapshot.
 func (d *DB) View(ctx context.Context, fn func(storage.Reader) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -20,7 +21,11 @@ func (d *DB) View(ctx context.Context, fn func(storage.Reader) error) error {
 		return storage.ErrClosed
 	}
 	defer d.end()
-	v := view{snap: d.db.NewSnapshot()}
+	base, err := d.db.NewIter(nil)
+	if err != nil {
+		return err
+	}
+	v := view{base: base}
 	defer v.finish()
 	return fn(&v)
 }
@@ -108,30 +113,47 @@ func get(g getter, key []byte) ([]byte, error) {
 	return out, nil
 }
 
-// view is the Reader of a View.
+// view is the Reader of a View. base fixes the view's sequence number and
+// pins its memtables and sstables; Get seeks it, and Iter clones it, and a
+// clone reads exactly the same state.
 type view struct {
-	snap *pebble.Snapshot
+	base *pebble.Iterator // nil once fn has returned
 	its  iterSet
 }
 
 func (v *view) Get(key []byte) ([]byte, error) {
-	if v.snap == nil {
+	if v.base == nil {
 		return nil, storage.ErrClosed
 	}
-	return get(v.snap, key)
+	// With the default comparer the prefix of a key is the whole key, so a
+	// prefix seek finds key or nothing, and skips sstables whose bounds
+	// exclude it.
+	if !v.base.SeekPrefixGE(key) || !bytes.Equal(v.base.Key(), key) {
+		if err := v.base.Error(); err != nil {
+			return nil, err
+		}
+		return nil, storage.ErrNotFound
+	}
+	val, err := v.base.ValueAndErr()
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(val), nil
 }
 
 func (v *view) Iter(o storage.IterOptions) storage.Iterator {
-	if v.snap == nil {
+	if v.base == nil {
 		return errIter(storage.ErrClosed)
 	}
-	return newIter(&v.its, o, v.snap.NewIter)
+	return newIter(&v.its, o, func(po *pebble.IterOptions) (*pebble.Iterator, error) {
+		return v.base.Clone(pebble.CloneOptions{IterOptions: po})
+	})
 }
 
 func (v *view) finish() {
 	v.its.closeAll()
-	_ = v.snap.Close()
-	v.snap = nil
+	_ = v.base.Close()
+	v.base = nil
 }
 
 // tx is the Tx of an Update. Its indexed batch reads through to the DB, and
