@@ -25,7 +25,6 @@ type node interface {
 type pathNode struct {
 	raw  []string // each element as written: "a", "#b", "[0]"
 	path Path     // resolved
-	tok  int      // index of its first token
 }
 
 // valueNode is an expression attribute value: :v.

@@ -298,13 +298,15 @@ func (c *checker) bounds(lo, hi node) {
 	if !ok1 || !ok2 || l.val.Kind == 0 || h.val.Kind == 0 {
 		return
 	}
-	kv := []string{"lower bound operand", "AttributeValue: " + valueString(l.val), "upper bound operand", "AttributeValue: " + valueString(h.val)}
+	kv := func() []string {
+		return []string{"lower bound operand", "AttributeValue: " + valueString(l.val), "upper bound operand", "AttributeValue: " + valueString(h.val)}
+	}
 	if l.val.Kind != h.val.Kind {
-		c.probs.add(catFunction, detail(msgBetweenTypes, kv...))
+		c.probs.add(catFunction, detail(msgBetweenTypes, kv()...))
 		return
 	}
 	if cmp, ok := attr.Compare(l.val, h.val); ok && cmp > 0 {
-		c.probs.add(catFunction, detail(msgBetweenBounds, kv...))
+		c.probs.add(catFunction, detail(msgBetweenBounds, kv()...))
 	}
 }
 

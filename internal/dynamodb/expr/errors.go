@@ -42,7 +42,7 @@ const (
 	msgAttributeNotFound  = "The provided expression refers to an attribute that does not exist in the item"
 	msgIncorrectDataType  = "An operand in the update expression has an incorrect data type"
 	msgInvalidUpdatePath  = "The document path provided in the update expression is invalid for update"
-	msgNestingTooDeep     = "Nesting Levels have exceeded supported limits"
+	msgNestingTooDeep     = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
 	msgKeyInvalidOperator = "Invalid operator used in KeyConditionExpression"
 	msgKeyNested          = "KeyConditionExpressions cannot contain nested operations"
 	msgKeyNestedAttr      = "KeyConditionExpressions cannot have conditions on nested attributes"

@@ -338,7 +338,21 @@ func (p *parser) pathElem() string {
 // path parses a document path. Index digits too large for DynamoDB are kept
 // as -1 for the checking pass to report with the digits as written.
 func (p *parser) path() *pathNode {
-	n := &pathNode{tok: p.pos}
+	// Count the elements first to allocate once; the loop below checks
+	// the syntax.
+	elems := 1
+	for i := p.pos + 1; i+1 < len(p.toks); i += 2 {
+		k := p.toks[i].kind
+		if k == tLBrack {
+			elems++
+			i++
+		} else if k == tDot {
+			elems++
+		} else {
+			break
+		}
+	}
+	n := &pathNode{raw: make([]string, 0, elems), path: make(Path, 0, elems)}
 	n.raw = append(n.raw, p.pathElem())
 	n.path = append(n.path, PathElem{})
 	for {

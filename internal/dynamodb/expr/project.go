@@ -42,7 +42,21 @@ func newPtree(paths []Path) *ptree {
 			t.leaf, t.kids = true, nil
 		}
 	}
+	root.sort()
 	return root
+}
+
+// sort puts list indexes in order, so projected elements keep theirs.
+func (t *ptree) sort() {
+	slices.SortStableFunc(t.kids, func(a, b pkid) int {
+		if a.elem.IsIndex && b.elem.IsIndex {
+			return a.elem.Index - b.elem.Index
+		}
+		return 0
+	})
+	for _, k := range t.kids {
+		k.t.sort()
+	}
 }
 
 // Apply returns the attributes of it the projection names. A path through
@@ -91,10 +105,8 @@ func (t *ptree) project(v attr.Value) (attr.Value, bool) {
 		}
 		return attr.Value{Kind: attr.M, Map: m}, true
 	case attr.L:
-		kids := slices.Clone(t.kids)
-		slices.SortFunc(kids, func(a, b pkid) int { return a.elem.Index - b.elem.Index })
 		var l []attr.Value
-		for _, k := range kids {
+		for _, k := range t.kids {
 			if !k.elem.IsIndex || k.elem.Index >= len(v.List) {
 				continue
 			}

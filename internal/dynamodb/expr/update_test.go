@@ -186,7 +186,7 @@ func TestApplyNesting(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("%d levels: %v", tc.levels, err)
 		}
-		if err != nil && err.Error() != "ValidationException: Nesting Levels have exceeded supported limits" {
+		if err != nil && err.Error() != "ValidationException: Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit" {
 			t.Error(err)
 		}
 	}
