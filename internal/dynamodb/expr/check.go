@@ -27,9 +27,9 @@ const (
 // A function of condition or update expressions.
 type function struct {
 	operands int
-	update   bool       // if_not_exists, list_append; otherwise a condition function
+	update   bool        // if_not_exists, list_append; otherwise a condition function
 	types    []attr.Kind // kinds its value operands may have; nil for any
-	distinct bool       // DynamoDB rejects the first operand repeated as a later one
+	distinct bool        // DynamoDB rejects the first operand repeated as a later one
 }
 
 var (

@@ -96,12 +96,12 @@ func testEnv() *Env {
 		":typeS": s("S"), ":typeN": s("N"), ":typeBad": s("STRING"),
 		":n": n("1"), ":n5": n("5"), ":n4": n("4"), ":one": n("1"), ":zero": n("0"),
 		":b": {Kind: attr.B, Bytes: []byte("z")}, ":b2": {Kind: attr.B, Bytes: []byte("a")},
-		":ss": {Kind: attr.SS, Strs: []string{"a", "b"}},
-		":ns": {Kind: attr.NS, Strs: []string{"1", "2"}},
-		":bs": {Kind: attr.BS, Bins: [][]byte{[]byte("a")}},
-		":l":  {Kind: attr.L, List: []attr.Value{s("x")}},
-		":m":  {Kind: attr.M, Map: map[string]attr.Value{"k": s("v")}},
-		":t":  {Kind: attr.BOOL, Bool: true},
+		":ss":  {Kind: attr.SS, Strs: []string{"a", "b"}},
+		":ns":  {Kind: attr.NS, Strs: []string{"1", "2"}},
+		":bs":  {Kind: attr.BS, Bins: [][]byte{[]byte("a")}},
+		":l":   {Kind: attr.L, List: []attr.Value{s("x")}},
+		":m":   {Kind: attr.M, Map: map[string]attr.Value{"k": s("v")}},
+		":t":   {Kind: attr.BOOL, Bool: true},
 		":nul": {Kind: attr.NULL, Bool: true},
 	}
 	for i := 0; i < 120; i++ {
@@ -126,7 +126,9 @@ func run(t *testing.T, c ddCase) string {
 // runOnce returns the output and, on success, the expression's String.
 func runOnce(c ddCase, src string) (out, rendered string) {
 	env := testEnv()
-	errOut := func(err error) (string, string) { return "error: " + strings.TrimPrefix(err.Error(), "ValidationException: "), "" }
+	errOut := func(err error) (string, string) {
+		return "error: " + strings.TrimPrefix(err.Error(), "ValidationException: "), ""
+	}
 	switch c.cmd {
 	case "condition":
 		param := c.args["param"]
