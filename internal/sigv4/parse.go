@@ -333,6 +333,12 @@ func Scope(r *http.Request) (accessKey, region, service string, ok bool) {
 		return "", "", "", false
 	}
 	if strings.ContainsAny(cred, "%+") {
+		// Usually only the slashes are escaped: split on "%2F" without
+		// allocating, and decode only if something else is escaped.
+		ak, _, region, service, _, n := splitEscapedCredential(cred)
+		if n == 5 && ak != "" && region != "" && service != "" && !strings.ContainsAny(ak, "%+") && !strings.ContainsAny(region, "%+") && !strings.ContainsAny(service, "%+") {
+			return ak, region, service, true
+		}
 		v, err := unescapeQuery(cred)
 		if err != nil {
 			return "", "", "", false
@@ -340,6 +346,34 @@ func Scope(r *http.Request) (accessKey, region, service string, ok bool) {
 		cred = v
 	}
 	return scopeParts(cred)
+}
+
+// splitEscapedCredential is splitCredential for a credential whose slashes
+// may be escaped as %2F.
+func splitEscapedCredential(cred string) (ak, date, region, service, term string, n int) {
+	var parts [5]string
+	start := 0
+	for i := 0; i < len(cred); i++ {
+		sep := 0
+		if cred[i] == '/' {
+			sep = 1
+		} else if cred[i] == '%' && i+2 < len(cred) && cred[i+1] == '2' && (cred[i+2] == 'F' || cred[i+2] == 'f') {
+			sep = 3
+		}
+		if sep > 0 {
+			if n < 5 {
+				parts[n] = cred[start:i]
+			}
+			n++
+			start = i + sep
+			i += sep - 1
+		}
+	}
+	if n < 5 {
+		parts[n] = cred[start:]
+	}
+	n++
+	return parts[0], parts[1], parts[2], parts[3], parts[4], n
 }
 
 func scopeParts(cred string) (accessKey, region, service string, ok bool) {
@@ -364,8 +398,10 @@ func headerCredential(h string) string {
 			continue
 		}
 		v := h[j+len(key):]
-		if end := strings.IndexAny(v, ", "); end >= 0 {
-			v = v[:end]
+		for end := 0; end < len(v); end++ {
+			if v[end] == ',' || v[end] == ' ' {
+				return v[:end]
+			}
 		}
 		return v
 	}
@@ -376,21 +412,20 @@ func headerCredential(h string) string {
 // is 5.
 func splitCredential(cred string) (ak, date, region, service, term string, n int) {
 	var parts [5]string
-	for n = 0; ; n++ {
-		i := strings.IndexByte(cred, '/')
-		if n < 5 {
-			if i < 0 {
-				parts[n] = cred
-			} else {
-				parts[n] = cred[:i]
+	start := 0
+	for i := 0; i < len(cred); i++ {
+		if cred[i] == '/' {
+			if n < 5 {
+				parts[n] = cred[start:i]
 			}
-		}
-		if i < 0 {
 			n++
-			break
+			start = i + 1
 		}
-		cred = cred[i+1:]
 	}
+	if n < 5 {
+		parts[n] = cred[start:]
+	}
+	n++
 	return parts[0], parts[1], parts[2], parts[3], parts[4], n
 }
 

@@ -162,9 +162,8 @@ func checkSignedHeaders(r *http.Request, a *Auth) error {
 		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") {
 			continue
 		}
-		lk := strings.ToLower(k)
-		if !slices.Contains(a.SignedHeaders, lk) {
-			missing = append(missing, lk)
+		if !slices.ContainsFunc(a.SignedHeaders, func(s string) bool { return strings.EqualFold(s, k) }) {
+			missing = append(missing, strings.ToLower(k))
 		}
 	}
 	if missing != nil {
@@ -205,9 +204,9 @@ func (m *mac) sum(key, msg []byte) [32]byte {
 	m.h.Reset()
 	m.h.Write(m.pad[:])
 	m.h.Write(inner)
-	var out [32]byte
-	m.h.Sum(out[:0])
-	return out
+	// Sum into m.buf: a local array passed through the hash.Hash interface
+	// would escape to the heap.
+	return [32]byte(m.h.Sum(m.buf[:0]))
 }
 
 // ---- signing keys ----
