@@ -113,8 +113,11 @@ func (c *Codec) options() httpbind.Options {
 	}
 	max := c.MaxXMLBytes
 	return httpbind.Options{
-		BadRequest:   bad,
-		TooLarge:     func(int64) *awserr.Error { return MaxMessageLengthExceeded() },
+		BadRequest: bad,
+		// Only raw bodies reach this limit (documents stop at MaxXMLBytes).
+		TooLarge: func(int64) *awserr.Error {
+			return &awserr.Error{Code: "EntityTooLarge", Message: "Your proposed upload exceeds the maximum allowed object size.", Status: http.StatusBadRequest}
+		},
 		MaxBodyBytes: c.MaxBodyBytes,
 		DecodeBody:   func(body []byte, dst any) error { return DecodeXML(body, dst, max) },
 	}
