@@ -56,6 +56,7 @@ type ChunkedReader struct {
 	h        hash.Hash
 	m        mac
 	scratch  []byte // string to sign
+	dataSum  [sha256.Size]byte
 
 	inChunk   bool
 	remaining int64
@@ -150,8 +151,7 @@ func (c *ChunkedReader) endChunk() error {
 		return malformedBody("chunk data is not followed by CRLF")
 	}
 	if c.signed {
-		var sum [sha256.Size]byte
-		return c.checkChunk(c.h.Sum(sum[:0]))
+		return c.checkChunk(c.h.Sum(c.dataSum[:0]))
 	}
 	return nil
 }

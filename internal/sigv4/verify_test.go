@@ -2,11 +2,14 @@ package sigv4
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -553,5 +556,36 @@ func TestVerifyAlternativeURIs(t *testing.T) {
 		"Authorization: AWS4-HMAC-SHA256 Credential="+testAK+"/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature="+sig+"\r\n\r\n")
 	if _, err := check(r, nil, testSignAt); kindOf(err) != KindSignatureMismatch {
 		t.Errorf("different path: %v", err)
+	}
+}
+
+// TestSigningKeyCache: concurrent verification across more scopes than the
+// cache holds stays correct and bounded.
+func TestSigningKeyCache(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < keyCacheSize; i++ {
+				secret := "secret-" + strconv.Itoa(g*keyCacheSize+i)
+				k := signingKey(secret, "20260101", "us-east-1", "s3")
+				if k != deriveKey(secret, "20260101", "us-east-1", "s3") {
+					t.Errorf("cached key for %s differs", secret)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	keyCache.RLock()
+	n := len(keyCache.m)
+	keyCache.RUnlock()
+	if n > keyCacheSize {
+		t.Errorf("cache holds %d keys, bound is %d", n, keyCacheSize)
+	}
+	// The textbook derivation, from the SigV4 documentation's example.
+	if got := hex.EncodeToString(SigningKey(testSecret, &Auth{Date: "20130524", Region: "us-east-1", Service: "s3"})); got != "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378" {
+		t.Errorf("signing key %s", got)
 	}
 }
