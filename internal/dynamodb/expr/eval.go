@@ -216,3 +216,44 @@ func utf16Len(s string) int {
 	}
 	return n
 }
+
+// Paths returns the document paths the condition reads, in the order
+// written (a Query's service checks that a filter reads no key attribute).
+func (c *Cond) Paths() []Path {
+	var ps []Path
+	var walk func(n node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case *pathNode:
+			ps = append(ps, n.path)
+		case *parenNode:
+			walk(n.x)
+		case *notNode:
+			walk(n.x)
+		case *andNode:
+			walk(n.l)
+			walk(n.r)
+		case *orNode:
+			walk(n.l)
+			walk(n.r)
+		case *cmpNode:
+			walk(n.l)
+			walk(n.r)
+		case *betweenNode:
+			walk(n.x)
+			walk(n.lo)
+			walk(n.hi)
+		case *inNode:
+			walk(n.x)
+			for _, o := range n.list {
+				walk(o)
+			}
+		case *callNode:
+			for _, a := range n.args {
+				walk(a)
+			}
+		}
+	}
+	walk(c.root)
+	return ps
+}

@@ -1,6 +1,9 @@
 package expr
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // evalItem is the item the condition tests evaluate against.
 const evalItem = `{
@@ -158,6 +161,20 @@ func TestEval(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s = %v, %v; want %v", tc.cond, got, err, tc.want)
 		}
+	}
+}
+
+func TestCondPaths(t *testing.T) {
+	c, err := evalEnv(t).Condition("FilterExpression", "#n = :s AND (size(l[0]) > :n1 OR contains(m.k, :a)) AND NOT s IN (:s, :a) AND n BETWEEN :n1 AND :n2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Paths() {
+		got = append(got, p.String())
+	}
+	if s := strings.Join(got, " "); s != "[name] [l, [0]] [m, k] [s] [n]" {
+		t.Errorf("Paths = %s", s)
 	}
 }
 

@@ -189,6 +189,9 @@ func (k *KeyCond) CheckTypes(hashType, rangeType attr.Kind) error {
 	return nil
 }
 
+// HashValue returns the partition key value the condition asks for.
+func (k *KeyCond) HashValue() attr.Value { return k.Hash.Values[0] }
+
 // Cond returns the key condition as a condition, to evaluate on items.
 func (k *KeyCond) Cond() *Cond { return k.cond }
 
