@@ -139,7 +139,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 
 	c := Codec{BadRequest: func(msg string) *awserr.Error {
-		return &awserr.Error{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: " + msg, Status: 400}
+		return &awserr.Error{Code: "InvalidRequestContentException", Message: msg, Status: 400}
 	}, MaxBodyBytes: 10}
 	err := c.Decode(newReq("POST", "/", "{"), nil, &createFunctionInput{})
 	if ae, _ := awserr.As(err); ae.Code != "InvalidRequestContentException" {
