@@ -1,0 +1,132 @@
+// Package app builds a nimbus server from a Config: storage, every service,
+// the edge, and the HTTP listener. It owns their lifecycle. Every service is
+// wired here explicitly; there is no registration by init().
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
+	"github.com/nimbus-cloud/nimbus/internal/edge"
+	"github.com/nimbus-cloud/nimbus/internal/storage"
+	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
+	"github.com/nimbus-cloud/nimbus/internal/version"
+)
+
+// App is a running (or startable) nimbus.
+type App struct {
+	cfg  config.Config
+	log  *slog.Logger
+	kv   storage.KV
+	edge *edge.Edge
+	srv  *http.Server
+	ln   net.Listener
+	ddb  *dynamodb.Service
+
+	closeOnce sync.Once
+	closeErr  error
+	done      chan struct{}
+}
+
+// New validates cfg, opens storage and builds the services. It does not listen.
+func New(cfg config.Config) (*App, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: cfg.Logger, done: make(chan struct{})}
+	var err error
+	if cfg.Memory {
+		a.kv, err = pebble.OpenMem(pebble.Options{Logger: a.log})
+	} else {
+		if err = os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("creating data directory: %w", err)
+		}
+		a.kv, err = pebble.Open(cfg.DataDir+"/db", pebble.Options{Logger: a.log})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening storage: %w", err)
+	}
+	a.edge = edge.New(cfg, version.String())
+
+	a.ddb = dynamodb.New(dynamodb.Options{KV: a.kv, Log: a.log})
+	a.edge.Handle(&edge.Route{
+		Name:           "dynamodb",
+		SigningNames:   []string{"dynamodb"},
+		TargetPrefixes: []string{"DynamoDB_20120810"},
+		Handler:        a.ddb.Handler(),
+		WriteError:     a.ddb.WriteError,
+	})
+
+	a.srv = &http.Server{
+		Handler:           a.edge,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       5 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelDebug),
+	}
+	return a, nil
+}
+
+// Start listens and serves in the background. The server is ready (health
+// answers 200) when Start returns.
+func (a *App) Start() error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", a.cfg.Addr, err)
+	}
+	a.ln = ln
+	a.edge.SetReady()
+	go func() {
+		defer close(a.done)
+		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Endpoint is the base URL clients use, e.g. http://127.0.0.1:4566.
+func (a *App) Endpoint() string {
+	if a.ln == nil {
+		return "http://" + a.cfg.Addr
+	}
+	return "http://" + a.ln.Addr().String()
+}
+
+// Config is the effective configuration.
+func (a *App) Config() config.Config { return a.cfg }
+
+// Close stops accepting requests, waits (up to 10 s) for those in flight,
+// stops the services and closes storage, so that everything acknowledged is
+// on disk.
+func (a *App) Close() error {
+	a.closeOnce.Do(func() {
+		var errs []error
+		if a.ln != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := a.srv.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+				a.srv.Close()
+			}
+			cancel()
+			<-a.done
+		}
+		if a.ddb != nil {
+			a.ddb.Close()
+		}
+		if err := a.kv.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		a.closeErr = errors.Join(errs...)
+	})
+	return a.closeErr
+}
