@@ -213,3 +213,5 @@ func (e *Error) s3Response() (code, msg string, status int) {
 	}
 	return "AccessDenied", "Access Denied", status
 }
+
+var _ error = (*Error)(nil)
