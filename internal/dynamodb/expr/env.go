@@ -134,12 +134,6 @@ func render(n node) string {
 	return b.String()
 }
 
-func dump(n node) string {
-	var b strings.Builder
-	n.dump(&b)
-	return b.String()
-}
-
 // Update is a parsed UpdateExpression.
 type Update struct {
 	secs  []section

@@ -150,3 +150,10 @@ const (
 	attrS = attr.S
 	attrN = attr.N
 )
+
+// dump renders a tree as an S-expression.
+func dump(n node) string {
+	var b strings.Builder
+	n.dump(&b)
+	return b.String()
+}
