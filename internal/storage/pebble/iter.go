@@ -115,12 +115,16 @@ func (s *iterSet) closeAll() {
 // registers it with s.
 func newIter(s *iterSet, o storage.IterOptions, newPebbleIter func(*pebble.IterOptions) (*pebble.Iterator, error)) storage.Iterator {
 	i := &iterator{reverse: o.Reverse}
-	if o.Lower != nil && o.Upper != nil && bytes.Compare(o.Lower, o.Upper) >= 0 {
-		return i // empty range; Pebble requires Lower < Upper
+	if (o.Upper != nil && len(o.Upper) == 0) ||
+		(o.Lower != nil && o.Upper != nil && bytes.Compare(o.Lower, o.Upper) >= 0) {
+		// Empty range: Pebble requires Lower < Upper, and takes an empty
+		// Upper for no bound at all rather than "below the empty key".
+		return i
 	}
 	if len(o.Lower) == 0 {
 		// The empty key is the smallest, so an empty lower bound is no bound.
-		// Pebble's race-build invariants also index key[0] of seek keys.
+		// (Pebble's race-build invariants also index key[0] of a non-nil
+		// seek key, see seekKey.)
 		o.Lower = nil
 	}
 	// Pebble keeps the bound slices; the caller may reuse theirs.
@@ -146,3 +150,13 @@ func newIter(s *iterSet, o storage.IterOptions, newPebbleIter func(*pebble.IterO
 
 // errIter is returned by a finished transaction's Iter.
 func errIter(err error) storage.Iterator { return &iterator{err: err} }
+
+// seekKey maps the empty key to nil, which Pebble compares equal to it:
+// with the race detector on, Pebble's invariant checks read key[0] of any
+// non-nil seek key and panic on an empty one.
+func seekKey(key []byte) []byte {
+	if len(key) == 0 {
+		return nil
+	}
+	return key
+}

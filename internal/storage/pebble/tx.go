@@ -127,8 +127,15 @@ func (v *view) Get(key []byte) ([]byte, error) {
 	}
 	// With the default comparer the prefix of a key is the whole key, so a
 	// prefix seek finds key or nothing, and skips sstables whose bounds
-	// exclude it.
-	if !v.base.SeekPrefixGE(key) || !bytes.Equal(v.base.Key(), key) {
+	// exclude it. The empty key, the smallest, is First: Pebble's race-build
+	// invariants reject a prefix seek for it.
+	var found bool
+	if len(key) == 0 {
+		found = v.base.First()
+	} else {
+		found = v.base.SeekPrefixGE(key)
+	}
+	if !found || !bytes.Equal(v.base.Key(), key) {
 		if err := v.base.Error(); err != nil {
 			return nil, err
 		}
@@ -168,7 +175,7 @@ func (t *tx) Get(key []byte) ([]byte, error) {
 	if t.b == nil {
 		return nil, storage.ErrClosed
 	}
-	return get(t.b, key)
+	return get(t.b, seekKey(key))
 }
 
 func (t *tx) Iter(o storage.IterOptions) storage.Iterator {
@@ -199,9 +206,7 @@ func (t *tx) DeleteRange(lower, upper []byte) error {
 	if t.b == nil {
 		return storage.ErrClosed
 	}
-	if len(lower) == 0 {
-		lower = nil // see newIter
-	}
+	lower = seekKey(lower)
 	if upper == nil {
 		it, err := t.b.NewIter(&pebble.IterOptions{LowerBound: lower})
 		if err != nil {

@@ -29,7 +29,7 @@ func testAtomicity(t *testing.T, kv storage.KV) {
 	const (
 		keys    = 10
 		writers = 2
-		updates = 50 // per writer
+		updates = 30 // per writer
 		readers = 4
 	)
 	key := func(i int) []byte { return fmt.Appendf(nil, "grp/%02d", i) }

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.KV) {
 		{"GetSetDelete", testGetSetDelete},
 		{"NotFound", testNotFound},
 		{"EmptyValue", testEmptyValue},
+		{"EmptyKey", testEmptyKey},
 		{"IterOrder", testIterOrder},
 		{"IterBounds", testIterBounds},
 		{"IterEarlyClose", testIterEarlyClose},
@@ -229,6 +230,42 @@ func testEmptyValue(t *testing.T, kv storage.KV) {
 	if got := scan(t, kv, storage.IterOptions{}); !equal(got, kvs("empty", "")) {
 		t.Fatalf("scan = %s", got)
 	}
+}
+
+// The empty key is a key like any other, and the smallest.
+func testEmptyKey(t *testing.T, kv storage.KV) {
+	set(t, kv, "", "empty", "a", "1")
+	wantValue(t, kv, "", "empty")
+	err := kv.Update(ctx, func(tx storage.Tx) error {
+		if v, err := tx.Get([]byte{}); err != nil || string(v) != "empty" {
+			t.Errorf("Get(\"\") in Update = %q, %v", v, err)
+		}
+		if v, err := tx.Get(nil); err != nil || string(v) != "empty" {
+			t.Errorf("Get(nil) in Update = %q, %v", v, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := kvs("", "empty", "a", "1")
+	if got := scan(t, kv, storage.IterOptions{}); !equal(got, want) {
+		t.Errorf("forward: got %s, want %s", got, want)
+	}
+	if got := scan(t, kv, storage.IterOptions{Reverse: true}); !equal(got, reversed(want)) {
+		t.Errorf("reverse: got %s, want %s", got, reversed(want))
+	}
+	if got := scan(t, kv, storage.IterOptions{Lower: []byte{}, Upper: []byte("a")}); !equal(got, want[:1]) {
+		t.Errorf("[\"\", a): got %s, want %s", got, want[:1])
+	}
+	if got := scan(t, kv, storage.IterOptions{Upper: []byte{}}); len(got) != 0 {
+		t.Errorf("[nil, \"\"): got %s, want nothing", got)
+	}
+	if err := kv.Update(ctx, func(tx storage.Tx) error { return tx.Delete(nil) }); err != nil {
+		t.Fatal(err)
+	}
+	wantMissing(t, kv, "")
+	wantValue(t, kv, "a", "1")
 }
 
 // orderedKeys is in bytewise order, with the bytes that trip up string or
