@@ -227,3 +227,17 @@ func valueString(v attr.Value) string {
 	}
 	return "{" + v.Kind.String() + ":" + s + "}"
 }
+
+var (
+	_ node = (*pathNode)(nil)
+	_ node = (*valueNode)(nil)
+	_ node = (*callNode)(nil)
+	_ node = (*cmpNode)(nil)
+	_ node = (*betweenNode)(nil)
+	_ node = (*inNode)(nil)
+	_ node = (*andNode)(nil)
+	_ node = (*orNode)(nil)
+	_ node = (*notNode)(nil)
+	_ node = (*parenNode)(nil)
+	_ node = (*arithNode)(nil)
+)

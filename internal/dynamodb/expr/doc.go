@@ -42,6 +42,8 @@
 //
 // # Evaluation
 //
+// Parsed expressions are immutable: Eval and Apply may run concurrently.
+//
 // Cond.Eval follows DynamoDB's rules: comparisons between different types,
 // and comparisons with a missing attribute, are false (<> is then true);
 // size() of a number, boolean or null is missing; numbers compare by value.
