@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
 	"github.com/nimbus-cloud/nimbus/internal/edge"
 	"github.com/nimbus-cloud/nimbus/internal/storage"
@@ -31,6 +32,7 @@ type App struct {
 	srv  *http.Server
 	ln   net.Listener
 	ddb  *dynamodb.Service
+	keys *credentials.Store
 
 	closeOnce sync.Once
 	closeErr  error
@@ -56,7 +58,18 @@ func New(cfg config.Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening storage: %w", err)
 	}
-	a.edge = edge.New(cfg, version.String())
+	a.keys = credentials.NewStore()
+	for _, c := range cfg.Credentials {
+		a.keys.Add(credentials.Key{AccessKey: c.AccessKey, Secret: c.Secret, Account: c.Account})
+	}
+	if cfg.Auth == config.AuthAccept {
+		// The pair local AWS tools conventionally use; knowing its secret
+		// lets nimbus verify pre-signed URLs made with it.
+		if _, ok := a.keys.Lookup("test"); !ok {
+			a.keys.Add(credentials.Key{AccessKey: "test", Secret: "test", Account: cfg.Account})
+		}
+	}
+	a.edge = edge.New(cfg, version.String(), a.keys)
 
 	a.ddb = dynamodb.New(dynamodb.Options{KV: a.kv, Log: a.log})
 	a.edge.Handle(&edge.Route{

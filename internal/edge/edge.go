@@ -26,7 +26,9 @@ import (
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/request"
+	"github.com/nimbus-cloud/nimbus/internal/sigv4"
 )
 
 // Route sends a family of requests to one service.
@@ -44,9 +46,9 @@ type Route struct {
 	Handler http.Handler
 	// WriteError encodes an error the edge raises in the service's protocol.
 	WriteError func(w http.ResponseWriter, r *http.Request, e *awserr.Error)
-	// AuthErrors words authentication failures in the service's terms;
-	// JSONAuthErrors when nil.
-	AuthErrors func(f AuthFailure) *awserr.Error
+	// AuthFamily says how the service words authentication failures
+	// (sigv4.FamilyJSON when zero).
+	AuthFamily sigv4.Family
 	// Streaming routes get the raw body (not buffered, not size-limited by
 	// the edge); the service reads and limits it itself.
 	Streaming bool
@@ -64,15 +66,16 @@ type Edge struct {
 	ready   atomic.Bool
 }
 
-// New returns an Edge for cfg (with defaults applied).
-func New(cfg config.Config, version string) *Edge {
+// New returns an Edge for cfg (with defaults applied). keys holds the
+// access keys whose secrets nimbus knows.
+func New(cfg config.Config, version string, keys *credentials.Store) *Edge {
 	return &Edge{
 		cfg:     cfg,
 		log:     cfg.Logger,
 		version: version,
 		byScope: map[string]*Route{},
 		byTgt:   map[string]*Route{},
-		auth:    newAuthenticator(cfg),
+		auth:    &authenticator{strict: cfg.Auth == config.AuthStrict, keys: keys, fallback: cfg.Account},
 	}
 }
 
@@ -85,8 +88,8 @@ func (e *Edge) Handle(rt *Route) {
 	for _, p := range rt.TargetPrefixes {
 		e.byTgt[p] = rt
 	}
-	if rt.AuthErrors == nil {
-		rt.AuthErrors = JSONAuthErrors
+	if rt.AuthFamily == 0 {
+		rt.AuthFamily = sigv4.FamilyJSON
 	}
 	if rt.WriteError == nil {
 		rt.WriteError = writeGenericError
@@ -209,8 +212,8 @@ func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		info.Body = body
 	}
-	if f := e.auth.check(r, info, body, rt.Streaming, start); f != nil {
-		rt.WriteError(w, r, rt.AuthErrors(*f))
+	if err := e.auth.check(r, info, body, rt.Streaming, start); err != nil {
+		rt.WriteError(w, r, authError(err, rt.AuthFamily))
 		return
 	}
 	rt.Handler.ServeHTTP(w, r.WithContext(request.With(r.Context(), info)))

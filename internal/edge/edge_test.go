@@ -11,12 +11,13 @@ import (
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/request"
 )
 
 func testEdge(t *testing.T, log io.Writer) *Edge {
 	cfg := config.Config{Memory: true, LogOutput: log, LogFormat: "json"}.WithDefaults()
-	e := New(cfg, "test")
+	e := New(cfg, "test", credentials.NewStore())
 	e.Handle(&Route{
 		Name:           "boom",
 		SigningNames:   []string{"boom"},
@@ -98,9 +99,12 @@ func TestHealthAndRoot(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	cfg := config.Config{Memory: true, LogOutput: io.Discard, MaxRequestBytes: 10}.WithDefaults()
-	e := New(cfg, "test")
+	e := New(cfg, "test", credentials.NewStore())
 	e.Handle(&Route{Name: "x", TargetPrefixes: []string{"X"}, Handler: http.NotFoundHandler(),
-		WriteError: func(w http.ResponseWriter, r *http.Request, e *awserr.Error) { w.WriteHeader(e.HTTPStatus()); io.WriteString(w, e.Code) }})
+		WriteError: func(w http.ResponseWriter, r *http.Request, e *awserr.Error) {
+			w.WriteHeader(e.HTTPStatus())
+			io.WriteString(w, e.Code)
+		}})
 	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", 11)))
 	r.Header.Set("X-Amz-Target", "X.Y")
 	w := httptest.NewRecorder()
