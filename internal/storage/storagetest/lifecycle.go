@@ -42,6 +42,43 @@ func testContext(t *testing.T, kv storage.KV) {
 	wantValue(t, kv, "k", "v")
 }
 
+// testPanic: a panic in fn reaches the caller (an HTTP server's recover, say),
+// commits nothing and leaves the store usable and closable.
+func testPanic(t *testing.T, kv storage.KV) {
+	catch := func(f func()) (r any) {
+		defer func() { r = recover() }()
+		f()
+		return nil
+	}
+	r := catch(func() {
+		_ = kv.Update(ctx, func(tx storage.Tx) error {
+			_ = tx.Set([]byte("p"), []byte("1"))
+			it := tx.Iter(storage.IterOptions{})
+			it.Next()
+			panic("update boom")
+		})
+	})
+	if r != "update boom" {
+		t.Fatalf("Update's panic: recovered %v", r)
+	}
+	r = catch(func() {
+		_ = kv.View(ctx, func(r storage.Reader) error {
+			it := r.Iter(storage.IterOptions{})
+			it.Next()
+			panic("view boom")
+		})
+	})
+	if r != "view boom" {
+		t.Fatalf("View's panic: recovered %v", r)
+	}
+	wantMissing(t, kv, "p")
+	set(t, kv, "p", "2") // would deadlock if the panic left Update's lock held
+	wantValue(t, kv, "p", "2")
+	if err := kv.Close(); err != nil { // would hang if the panics left transactions open
+		t.Fatalf("Close: %v", err)
+	}
+}
+
 func testClose(t *testing.T, kv storage.KV) {
 	set(t, kv, "a", "1")
 	// Leave an iterator open in a View and in a rolled-back Update: the store

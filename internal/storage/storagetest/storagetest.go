@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.KV) {
 		{"ConditionalWrite", testConditionalWrite},
 		{"ViewIsolation", testViewIsolation},
 		{"Context", testContext},
+		{"Panic", testPanic},
 		{"Close", testClose},
 		{"CloseWaitsForTransactions", testCloseWaits},
 	}
