@@ -108,7 +108,7 @@ func TestServeHealthAndGracefulStop(t *testing.T) {
 	resp.Body.Close()
 	c := client(p.endpoint)
 	createTable(t, c)
-	if _, err := c.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String("t1"),
+	if _, err := c.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String("tbl"),
 		Item: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "kept"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestServeHealthAndGracefulStop(t *testing.T) {
 		t.Fatalf("no shutdown message: %q", rest)
 	}
 	p2 := start(t, "--data", dir)
-	out, err := client(p2.endpoint).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String("t1"),
+	out, err := client(p2.endpoint).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String("tbl"),
 		Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "kept"}}})
 	if err != nil || out.Item == nil {
 		t.Fatalf("item lost across restart: %v", err)
@@ -131,7 +131,7 @@ func TestServeHealthAndGracefulStop(t *testing.T) {
 func createTable(t *testing.T, c *dynamodb.Client) {
 	t.Helper()
 	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName:            aws.String("t1"),
+		TableName:            aws.String("tbl"),
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
 		BillingMode:          types.BillingModePayPerRequest,
@@ -163,7 +163,7 @@ func TestCrashSafety(t *testing.T) {
 			defer wg.Done()
 			for i := 0; ctx.Err() == nil; i++ {
 				id := fmt.Sprintf("w%d-%d", w, i)
-				_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("t1"),
+				_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tbl"),
 					Item: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}}})
 				if err != nil {
 					return // the server died mid-request: not acknowledged
@@ -192,7 +192,7 @@ func TestCrashSafety(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	for _, id := range acked {
-		out, err := c2.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String("t1"),
+		out, err := c2.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String("tbl"),
 			Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}}})
 		if err != nil {
 			t.Fatal(err)
