@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -92,27 +91,6 @@ func (d *DB) apply(ctx context.Context, fn func(storage.Tx) error) (*pebble.Batc
 	return b, nil
 }
 
-// getter is the Get shared by pebble.Snapshot and pebble.Batch.
-type getter interface {
-	Get(key []byte) ([]byte, io.Closer, error)
-}
-
-// get copies the value so the Pebble resources behind it can be released at
-// once; holding them until fn returns would pin an iterator per Get.
-func get(g getter, key []byte) ([]byte, error) {
-	v, closer, err := g.Get(key)
-	if err != nil {
-		if errors.Is(err, pebble.ErrNotFound) {
-			return nil, storage.ErrNotFound
-		}
-		return nil, err
-	}
-	out := make([]byte, len(v))
-	copy(out, v)
-	_ = closer.Close()
-	return out, nil
-}
-
 // view is the Reader of a View. base fixes the view's sequence number and
 // pins its memtables and sstables; Get seeks it, and Iter clones it, and a
 // clone reads exactly the same state.
@@ -171,11 +149,22 @@ type tx struct {
 	its iterSet
 }
 
+// Get copies the value so that the Pebble resources behind it are released
+// at once; holding them until fn returns would pin an iterator per Get.
 func (t *tx) Get(key []byte) ([]byte, error) {
 	if t.b == nil {
 		return nil, storage.ErrClosed
 	}
-	return get(t.b, seekKey(key))
+	v, closer, err := t.b.Get(seekKey(key))
+	if err != nil {
+		if errors.Is(err, pebble.ErrNotFound) {
+			return nil, storage.ErrNotFound
+		}
+		return nil, err
+	}
+	out := bytes.Clone(v)
+	_ = closer.Close()
+	return out, nil
 }
 
 func (t *tx) Iter(o storage.IterOptions) storage.Iterator {
