@@ -13,9 +13,10 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 )
 
-// Defaults keep an idle nimbus under its memory budget (20 MiB RSS for the
-// whole process): Pebble allocates memtables lazily, starting at 256 KiB and
-// doubling up to MemTableSize, and fills the block cache only as it reads.
+// Defaults are sized for nimbus's budget of 20 MiB RSS for the whole idle
+// process. Neither is allocated up front: memtables start at 256 KiB and
+// double up to MemTableSize, and the block cache fills only as blocks are
+// read.
 const (
 	DefaultCacheSize    = 8 << 20
 	DefaultMemTableSize = 4 << 20
