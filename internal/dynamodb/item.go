@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"regexp"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb/attr"
@@ -11,6 +12,9 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/request"
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 )
+
+// placeholderRE is what may follow # or : in a placeholder.
+var placeholderRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 var errConditionFailed = &awserr.Error{Code: "ConditionalCheckFailedException", Message: "The conditional request failed"}
 
@@ -116,6 +120,19 @@ func storedItemSize(raw []byte) int {
 // exprCheck applies the rules on ExpressionAttributeNames/Values that hold
 // before any expression is parsed.
 func exprCheck(p *exprParams, anyExpr bool) error {
+	for _, k := range sortedTables(p.ExpressionAttributeNames) {
+		if len(k) < 2 || k[0] != '#' || !placeholderRE.MatchString(k[1:]) {
+			return validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "` + k + `"`)
+		}
+		if p.ExpressionAttributeNames[k] == "" {
+			return validation("ExpressionAttributeNames contains invalid value: Empty attribute name for key " + k)
+		}
+	}
+	for _, k := range sortedTables(p.ExpressionAttributeValues) {
+		if len(k) < 2 || k[0] != ':' || !placeholderRE.MatchString(k[1:]) {
+			return validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "` + k + `"`)
+		}
+	}
 	if p.ExpressionAttributeNames != nil {
 		if !anyExpr {
 			return validation("ExpressionAttributeNames can only be specified when using expressions")

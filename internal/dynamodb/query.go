@@ -241,6 +241,13 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		if err := t.bounds(p, kc); err != nil {
 			return err
 		}
+		if p.filter != nil {
+			for _, path := range p.filter.Paths() {
+				if n := path.Top(); n == t.HashKey || n == t.RangeKey {
+					return validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n)
+				}
+			}
+		}
 		if in.ExclusiveStartKey != nil {
 			sk, err := t.startKey(in.ExclusiveStartKey)
 			if err != nil {
