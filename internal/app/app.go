@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
 	"github.com/nimbus-cloud/nimbus/internal/edge"
+	"github.com/nimbus-cloud/nimbus/internal/memtrim"
+	"github.com/nimbus-cloud/nimbus/internal/polly"
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
 	"github.com/nimbus-cloud/nimbus/internal/version"
@@ -32,7 +35,9 @@ type App struct {
 	srv  *http.Server
 	ln   net.Listener
 	ddb  *dynamodb.Service
-	keys *credentials.Store
+	// polly: Amazon Polly (speech through espeak-ng).
+	polly *polly.Service
+	keys  *credentials.Store
 
 	closeOnce sync.Once
 	closeErr  error
@@ -80,6 +85,18 @@ func New(cfg config.Config) (*App, error) {
 		WriteError:     a.ddb.WriteError,
 	})
 
+	// --- polly (begin) ---
+	// Task output goes nowhere until S3 is wired in (polly.Options.Objects):
+	// tasks fail as they would for a missing bucket.
+	a.polly = polly.New(polly.Options{KV: a.kv, Log: a.log})
+	a.edge.Handle(&edge.Route{
+		Name:         "polly",
+		SigningNames: []string{"polly"},
+		Handler:      a.polly.Handler(),
+		WriteError:   a.polly.WriteError,
+	})
+	// --- polly (end) ---
+
 	a.srv = &http.Server{
 		Handler:           a.edge,
 		ReadHeaderTimeout: 30 * time.Second,
@@ -98,6 +115,7 @@ func (a *App) Start() error {
 	}
 	a.ln = ln
 	a.edge.SetReady()
+	go a.trimWhenIdle()
 	go func() {
 		defer close(a.done)
 		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -105,6 +123,31 @@ func (a *App) Start() error {
 		}
 	}()
 	return nil
+}
+
+// trimWhenIdle returns memory an idle server does not need: once a second
+// without requests has passed since the last trim, it gives back the
+// executable's pages that start-up or the last burst touched (see memtrim)
+// and the free heap, as the Go scavenger would, only sooner. A request after
+// that pays a few hundred microseconds of page faults, once.
+func (a *App) trimWhenIdle() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	last, trimmedAt := a.edge.Served(), ^uint64(0)
+	for {
+		select {
+		case <-a.done:
+			return
+		case <-t.C:
+		}
+		n := a.edge.Served()
+		if n == last && n != trimmedAt {
+			debug.FreeOSMemory()
+			memtrim.Trim()
+			trimmedAt = n
+		}
+		last = n
+	}
 }
 
 // Endpoint is the base URL clients use, e.g. http://127.0.0.1:4566.
@@ -135,6 +178,9 @@ func (a *App) Close() error {
 		}
 		if a.ddb != nil {
 			a.ddb.Close()
+		}
+		if a.polly != nil {
+			a.polly.Close() // polly
 		}
 		if err := a.kv.Close(); err != nil {
 			errs = append(errs, err)

@@ -136,6 +136,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		where = cfg.DataDir
 	}
 	fmt.Fprintf(stdout, "nimbus %s\nendpoint: %s\ndata:     %s\nauth:     %s\n", version.String(), a.Endpoint(), where, cfg.Auth)
+
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "nimbus: shutting down")
 	if err := a.Close(); err != nil {

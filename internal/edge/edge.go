@@ -64,7 +64,11 @@ type Edge struct {
 	byTgt   map[string]*Route
 	auth    *authenticator
 	ready   atomic.Bool
+	served  atomic.Uint64
 }
+
+// Served counts the requests the edge has accepted.
+func (e *Edge) Served() uint64 { return e.served.Load() }
 
 // New returns an Edge for cfg (with defaults applied). keys holds the
 // access keys whose secrets nimbus knows.
@@ -135,6 +139,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // ServeHTTP implements http.Handler.
 func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	e.served.Add(1)
 	info := &request.Info{ID: NewRequestID(), Received: start, Region: e.cfg.Region, Account: e.cfg.Account}
 	w := &statusWriter{ResponseWriter: rw}
 	w.Header()["X-Amzn-Requestid"] = []string{info.ID}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package memtrim
+
+// Trim does nothing outside Linux.
+func Trim() int64 { return 0 }
