@@ -1,0 +1,321 @@
+// Package encode turns synthesized speech (16-bit mono PCM) into the audio
+// formats Polly returns.
+//
+// PCM, mu-law and A-law are done here in Go: a windowed-sinc resampler
+// (Blackman window, cut-off below the lower Nyquist frequency, so
+// downsampling does not alias) and the G.711 companding laws. MP3, Ogg
+// Vorbis and Ogg Opus are done by maintained encoders run as separate
+// processes, so nimbus links none of them:
+//
+//	mp3         lame (LAME, LGPL-2.0)            Debian package lame
+//	ogg_vorbis  oggenc (vorbis-tools, GPL-2.0; libvorbis BSD-3-Clause)  vorbis-tools
+//	ogg_opus    opusenc (opus-tools, BSD-2-Clause; libopus BSD-3-Clause) opus-tools
+//
+// A missing encoder is reported as ErrMissing naming its package; nothing
+// pretends to be audio.
+package encode
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// ErrMissing is returned when an encoder's command is not installed.
+type ErrMissing struct{ Command, Package string }
+
+func (e *ErrMissing) Error() string {
+	return fmt.Sprintf("%s is not installed (Debian package %s)", e.Command, e.Package)
+}
+
+// Encoder runs the external encoders, at most Concurrency at a time.
+type Encoder struct {
+	sem chan struct{}
+}
+
+// New returns an Encoder; concurrency 0 means runtime.NumCPU().
+func New(concurrency int) *Encoder {
+	if concurrency <= 0 {
+		concurrency = runtime.NumCPU()
+	}
+	return &Encoder{sem: make(chan struct{}, concurrency)}
+}
+
+// Format is an output format Polly names.
+type Format string
+
+// The formats.
+const (
+	MP3       Format = "mp3"
+	OggVorbis Format = "ogg_vorbis"
+	OggOpus   Format = "ogg_opus"
+	PCM       Format = "pcm"
+	MuLaw     Format = "mulaw"
+	ALaw      Format = "alaw"
+)
+
+// ContentType is the Content-Type Polly answers for f.
+func ContentType(f Format) string {
+	switch f {
+	case MP3:
+		return "audio/mpeg"
+	case OggVorbis:
+		return "audio/ogg"
+	case OggOpus:
+		return "audio/ogg"
+	case PCM:
+		return "audio/pcm"
+	case MuLaw:
+		return "audio/basic"
+	case ALaw:
+		return "audio/alaw"
+	}
+	return "application/octet-stream"
+}
+
+// Extension is the file extension Polly uses for f in task output keys.
+func Extension(f Format) string {
+	switch f {
+	case OggVorbis, OggOpus:
+		return "ogg"
+	case PCM, MuLaw, ALaw:
+		return "pcm"
+	case "json":
+		return "marks"
+	}
+	return string(f)
+}
+
+// Encode converts samples at inRate to format f at outRate.
+func (e *Encoder) Encode(ctx context.Context, f Format, samples []int16, inRate, outRate int) ([]byte, error) {
+	s := Resample(samples, inRate, outRate)
+	switch f {
+	case PCM:
+		return PCMBytes(s), nil
+	case MuLaw:
+		b := make([]byte, len(s))
+		for i, v := range s {
+			b[i] = LinearToMuLaw(v)
+		}
+		return b, nil
+	case ALaw:
+		b := make([]byte, len(s))
+		for i, v := range s {
+			b[i] = LinearToALaw(v)
+		}
+		return b, nil
+	case MP3:
+		kbps := 48
+		switch {
+		case outRate <= 8000:
+			kbps = 16
+		case outRate <= 16000:
+			kbps = 32
+		case outRate > 24000:
+			kbps = 64
+		}
+		return e.run(ctx, "lame", "lame", PCMBytes(s), "--quiet", "-r", "-s", khz(outRate),
+			"--bitwidth", "16", "--signed", "--little-endian", "-m", "m", "-b", strconv.Itoa(kbps),
+			"-q", "7", "-", "-")
+	case OggVorbis:
+		return e.run(ctx, "oggenc", "vorbis-tools", PCMBytes(s), "-Q", "-r", "-B", "16", "-C", "1",
+			"-R", strconv.Itoa(outRate), "-q", "2", "-o", "-", "-")
+	case OggOpus:
+		return e.run(ctx, "opusenc", "opus-tools", PCMBytes(s), "--quiet", "--raw", "--raw-bits", "16",
+			"--raw-rate", strconv.Itoa(outRate), "--raw-chan", "1", "--bitrate", "32", "--comp", "5", "-", "-")
+	}
+	return nil, fmt.Errorf("encode: unknown format %q", f)
+}
+
+func khz(rate int) string {
+	return strconv.FormatFloat(float64(rate)/1000, 'f', -1, 64)
+}
+
+func (e *Encoder) run(ctx context.Context, cmd, pkg string, in []byte, args ...string) ([]byte, error) {
+	if _, err := exec.LookPath(cmd); err != nil {
+		return nil, &ErrMissing{Command: cmd, Package: pkg}
+	}
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-e.sem }()
+	c := exec.CommandContext(ctx, cmd, args...)
+	c.Stdin = bytes.NewReader(in)
+	var out, errb bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errb
+	if err := c.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%s: %v: %s", cmd, err, strings.TrimSpace(errb.String()))
+	}
+	return out.Bytes(), nil
+}
+
+// PCMBytes is s as signed 16-bit little-endian bytes.
+func PCMBytes(s []int16) []byte {
+	b := make([]byte, 2*len(s))
+	for i, v := range s {
+		binary.LittleEndian.PutUint16(b[2*i:], uint16(v))
+	}
+	return b
+}
+
+// resampleTaps is the half-width of the sinc kernel in input samples (at
+// unit cut-off); wider is sharper and slower.
+const resampleTaps = 16
+
+// Resample converts s from rate in to rate out with a Blackman-windowed
+// sinc filter whose cut-off is 0.95 of the lower Nyquist frequency.
+func Resample(s []int16, in, out int) []int16 {
+	if in == out || len(s) == 0 {
+		return append([]int16(nil), s...)
+	}
+	ratio := float64(out) / float64(in)
+	cut := 0.95 * math.Min(1, ratio) // cut-off relative to the input Nyquist
+	half := int(math.Ceil(resampleTaps / cut))
+	n := int(math.Floor(float64(len(s)) * ratio))
+	o := make([]int16, n)
+	step := 1 / ratio
+	for i := range o {
+		t := float64(i) * step
+		c := int(math.Floor(t))
+		var acc, wsum float64
+		for j := c - half + 1; j <= c+half; j++ {
+			if j < 0 || j >= len(s) {
+				continue
+			}
+			x := t - float64(j)
+			k := cut * sinc(cut*x) * blackman(x, float64(half))
+			acc += k * float64(s[j])
+			wsum += k
+		}
+		if wsum != 0 {
+			acc /= wsum // unit gain at DC, also at the edges
+		}
+		o[i] = clamp16(acc)
+	}
+	return o
+}
+
+func sinc(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return math.Sin(math.Pi*x) / (math.Pi * x)
+}
+
+// blackman is the Blackman window over [-half, half].
+func blackman(x, half float64) float64 {
+	if x <= -half || x >= half {
+		return 0
+	}
+	p := (x + half) / (2 * half)
+	return 0.42 - 0.5*math.Cos(2*math.Pi*p) + 0.08*math.Cos(4*math.Pi*p)
+}
+
+func clamp16(v float64) int16 {
+	v = math.Round(v)
+	if v > math.MaxInt16 {
+		return math.MaxInt16
+	}
+	if v < math.MinInt16 {
+		return math.MinInt16
+	}
+	return int16(v)
+}
+
+// The G.711 laws, after the public-domain Sun Microsystems g711.c.
+var (
+	segAEnd = [8]int{0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff}
+	segUEnd = [8]int{0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff}
+)
+
+func segment(v int, table *[8]int) int {
+	for i, end := range table {
+		if v <= end {
+			return i
+		}
+	}
+	return 8
+}
+
+// LinearToMuLaw is G.711 mu-law companding of one sample.
+func LinearToMuLaw(v int16) byte {
+	const bias, clip = 0x84, 8159
+	p := int(v) >> 2
+	mask := 0xff
+	if p < 0 {
+		p, mask = -p, 0x7f
+	}
+	if p > clip {
+		p = clip
+	}
+	p += bias >> 2
+	seg := segment(p, &segUEnd)
+	if seg >= 8 {
+		return byte(0x7f ^ mask)
+	}
+	return byte((seg<<4 | (p>>(seg+1))&0x0f) ^ mask)
+}
+
+// MuLawToLinear decodes one mu-law byte.
+func MuLawToLinear(u byte) int16 {
+	const bias = 0x84
+	u = ^u
+	t := (int(u&0x0f) << 3) + bias
+	t <<= (u & 0x70) >> 4
+	if u&0x80 != 0 {
+		return int16(bias - t)
+	}
+	return int16(t - bias)
+}
+
+// LinearToALaw is G.711 A-law companding of one sample.
+func LinearToALaw(v int16) byte {
+	p := int(v) >> 3
+	mask := 0xd5
+	if p < 0 {
+		mask = 0x55
+		p = -p - 1
+	}
+	seg := segment(p, &segAEnd)
+	if seg >= 8 {
+		return byte(0x7f ^ mask)
+	}
+	a := seg << 4
+	if seg < 2 {
+		a |= (p >> 1) & 0x0f
+	} else {
+		a |= (p >> seg) & 0x0f
+	}
+	return byte(a ^ mask)
+}
+
+// ALawToLinear decodes one A-law byte.
+func ALawToLinear(a byte) int16 {
+	a ^= 0x55
+	t := int(a&0x0f) << 4
+	seg := int(a&0x70) >> 4
+	switch seg {
+	case 0:
+		t += 8
+	case 1:
+		t += 0x108
+	default:
+		t += 0x108
+		t <<= seg - 1
+	}
+	if a&0x80 != 0 {
+		return int16(t)
+	}
+	return int16(-t)
+}

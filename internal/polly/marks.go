@@ -1,0 +1,231 @@
+package polly
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/nimbus-cloud/nimbus/internal/polly/tts"
+)
+
+// speechMark is one line of Polly's speech-mark stream.
+type speechMark struct {
+	Time  int    `json:"time"`
+	Type  string `json:"type"`
+	Start *int   `json:"start,omitempty"`
+	End   *int   `json:"end,omitempty"`
+	Value string `json:"value"`
+}
+
+// silenceLevel is the amplitude below which a sample counts as silence
+// when finding where speech starts and ends in a sentence.
+const silenceLevel = 400
+
+// speechMarks synthesizes the script sentence by sentence with the
+// request's voice, so every sentence's start is where the synthesizer put
+// it; words are placed within their sentence's voiced span in proportion
+// to their length, and visemes within each word from espeak-ng's own
+// phoneme transcription of the sentence.
+func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
+	want := map[string]bool{}
+	for _, m := range j.marks {
+		want[m] = true
+	}
+	chunks := j.script.chunks
+	audio := make([]*tts.Audio, len(chunks))
+	phon := make([][]string, len(chunks))
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	for i := range chunks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			audio[i], errs[i] = s.synth.Speak(ctx, j.voice.Speak, chunks[i].ssml())
+			if errs[i] == nil && want["viseme"] && len(chunks[i].words) > 0 {
+				phon[i], errs[i] = s.synth.Phonemes(ctx, j.voice.Speak, chunks[i].ssml())
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	emit := func(m speechMark) { enc.Encode(m) }
+	ms := func(samples, rate int) int { return int(int64(samples) * 1000 / int64(rate)) }
+	offset := 0 // samples before this chunk
+	rate := 22050
+	for i, c := range chunks {
+		a := audio[i]
+		rate = a.Rate
+		first, last := voicedSpan(a.Samples)
+		words := c.words
+		// word start times in samples, from the chunk's start
+		starts := make([]int, len(words)+1)
+		total := 0
+		for _, w := range words {
+			total += weight(w.value)
+		}
+		acc := 0
+		for k, w := range words {
+			starts[k] = first + (last-first)*acc/max(total, 1)
+			acc += weight(w.value)
+		}
+		starts[len(words)] = last
+		if want["sentence"] && len(words) > 0 {
+			st, en := words[0].start, words[len(words)-1].end
+			emit(speechMark{Time: ms(offset+first, rate), Type: "sentence", Start: &st, End: &en, Value: sentenceText(j, c)})
+		}
+		mi := 0
+		for k := 0; k <= len(words); k++ {
+			for ; mi < len(c.marks) && c.marks[mi].at == k; mi++ {
+				if want["ssml"] {
+					m := c.marks[mi]
+					st, en := m.start, m.end
+					emit(speechMark{Time: ms(offset+starts[k], rate), Type: "ssml", Start: &st, End: &en, Value: m.name})
+				}
+			}
+			if k == len(words) {
+				break
+			}
+			w := words[k]
+			if want["word"] {
+				st, en := w.start, w.end
+				emit(speechMark{Time: ms(offset+starts[k], rate), Type: "word", Start: &st, End: &en, Value: w.value})
+			}
+			if want["viseme"] {
+				var ph string
+				if len(phon[i]) == len(words) {
+					ph = phon[i][k]
+				} else {
+					ph = guessPhonemes(w.value)
+				}
+				vs := visemes(ph)
+				span := starts[k+1] - starts[k]
+				for n, v := range vs {
+					emit(speechMark{Time: ms(offset+starts[k]+span*n/len(vs), rate), Type: "viseme", Value: v})
+				}
+			}
+		}
+		offset += len(a.Samples)
+	}
+	if want["viseme"] && offset > 0 {
+		emit(speechMark{Time: ms(offset, rate), Type: "viseme", Value: "sil"})
+	}
+	return out.Bytes(), nil
+}
+
+// sentenceText is the sentence mark's value: the input from the first
+// word to the last.
+func sentenceText(j *job, c chunk) string {
+	if !j.script.ssml {
+		return j.script.src[c.words[0].start:c.words[len(c.words)-1].end]
+	}
+	ws := make([]string, len(c.words))
+	for i, w := range c.words {
+		ws[i] = w.value
+	}
+	return strings.Join(ws, " ")
+}
+
+func weight(w string) int { return utf8.RuneCountInString(w) + 2 }
+
+// voicedSpan is the first and last sample louder than silenceLevel.
+func voicedSpan(s []int16) (int, int) {
+	first, last := 0, len(s)
+	for i, v := range s {
+		if v > silenceLevel || v < -silenceLevel {
+			first = i
+			break
+		}
+	}
+	for i := len(s) - 1; i >= first; i-- {
+		if v := s[i]; v > silenceLevel || v < -silenceLevel {
+			last = i + 1
+			break
+		}
+	}
+	return first, last
+}
+
+// guessPhonemes stands in for a transcription when espeak-ng's words do
+// not line up with the input's (numbers, abbreviations): the letters.
+func guessPhonemes(w string) string { return strings.ToLower(w) }
+
+// visemes maps espeak-ng phoneme mnemonics (or letters) to Polly's viseme
+// set, merging repeats.
+func visemes(ph string) []string {
+	var out []string
+	add := func(v string) {
+		if len(out) == 0 || out[len(out)-1] != v {
+			out = append(out, v)
+		}
+	}
+	for i := 0; i < len(ph); i++ {
+		c := ph[i]
+		two := ""
+		if i+1 < len(ph) {
+			two = ph[i : i+2]
+		}
+		switch {
+		case two == "tS" || two == "dZ":
+			add("S")
+			i++
+		case two == "aI" || two == "aU":
+			add("a")
+			i++
+		case two == "eI":
+			add("e")
+			i++
+		case two == "oU" || two == "OI":
+			add("o")
+			i++
+		default:
+			switch c {
+			case 'p', 'b', 'm':
+				add("p")
+			case 't', 'd', 'n', 'l':
+				add("t")
+			case 'S', 'Z', 'j':
+				add("S")
+			case 'T', 'D':
+				add("T")
+			case 'f', 'v':
+				add("f")
+			case 'k', 'g', 'N', 'h', 'x', 'c', 'q':
+				add("k")
+			case 'i', 'I', 'y':
+				add("i")
+			case 'r', 'R':
+				add("r")
+			case 's', 'z':
+				add("s")
+			case 'u', 'U', 'w':
+				add("u")
+			case '@', 'V', '3':
+				add("@")
+			case 'a', 'A':
+				add("a")
+			case 'e':
+				add("e")
+			case 'E':
+				add("E")
+			case 'o':
+				add("o")
+			case 'O', '0':
+				add("O")
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "sil")
+	}
+	return out
+}
