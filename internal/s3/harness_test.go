@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -28,10 +29,12 @@ type env struct {
 	Dir  string
 	Keys *nimbuscreds.Store
 	inv  *fakeInvoker
+	http *http.Client
 }
 
 type envOpts struct {
 	strict bool
+	tls    bool
 	dir    string
 }
 
@@ -89,13 +92,18 @@ func start(t testing.TB, o ...envOpts) *env {
 	e.Handle(&edge.Route{Name: "s3", SigningNames: []string{"s3"}, Match: s3.Match, Handler: svc.Handler(),
 		WriteError: svc.WriteError, AuthFamily: sigv4.FamilyS3, Streaming: true})
 	e.SetReady()
-	srv := httptest.NewServer(e)
+	srv := httptest.NewUnstartedServer(e)
+	if opt.tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(func() {
 		srv.Close()
 		svc.Close()
 		kv.Close()
 	})
-	return &env{URL: srv.URL, Svc: svc, Dir: dir, Keys: keys, inv: inv}
+	return &env{URL: srv.URL, Svc: svc, Dir: dir, Keys: keys, inv: inv, http: srv.Client()}
 }
 
 func (e *env) client(t testing.TB, opts ...func(*awss3.Options)) *awss3.Client {
@@ -105,6 +113,7 @@ func (e *env) client(t testing.TB, opts ...func(*awss3.Options)) *awss3.Client {
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   e.http,
 	}, opts...)
 }
 
