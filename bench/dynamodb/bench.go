@@ -57,16 +57,21 @@ func (b *bench) run() (*report, error) {
 	}
 	b.rep.Machine.Nimbus = nimbusVersion(b.root)
 
-	baseline, err := b.runBaseline()
-	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
+	var hint *rates
+	if !o.skipMemory || !o.skipDisk {
+		if hint, err = b.runBaseline(); err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
 	}
-	mem, err := b.runNimbus("memory", baseline)
-	if err != nil {
-		return nil, fmt.Errorf("nimbus (memory): %w", err)
+	if !o.skipMemory {
+		mem, err := b.runNimbus("memory", hint)
+		if err != nil {
+			return nil, fmt.Errorf("nimbus (memory): %w", err)
+		}
+		hint = mem
 	}
 	if !o.skipDisk {
-		if _, err := b.runNimbus("disk", mem); err != nil {
+		if _, err := b.runNimbus("disk", hint); err != nil {
 			return nil, fmt.Errorf("nimbus (disk): %w", err)
 		}
 	}
@@ -327,8 +332,8 @@ func (b *bench) runNimbus(variant string, hint *rates) (*rates, error) {
 		if s.Load, err = b.load(c, variant, bigTable, o.bigItems); err != nil {
 			return nil, err
 		}
-		if rss, err := rssBytes(c.cmd.Process.Pid); err == nil {
-			s.RSSAfterLoad = rss
+		if r, err := readRSS(c.cmd.Process.Pid); err == nil {
+			s.RSSAfterLoad = &r
 		}
 		if s.Big, err = b.query(c, variant, "Query big", bigTable, o.bigItems); err != nil {
 			return nil, err

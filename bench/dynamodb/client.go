@@ -254,6 +254,9 @@ type result struct {
 	Exhausted bool          `json:"pool_exhausted,omitempty"`
 	// CPU is where the CPU went during the measured window.
 	CPU *cpuUse `json:"cpu,omitempty"`
+	// ServerCPUPerOp is the server's CPU time per request: less sensitive
+	// to other load on the machine than ops/s.
+	ServerCPUPerOp time.Duration `json:"server_cpu_per_op_ns,omitempty"`
 	// Sent is, per worker, how many of its requests got a 200 (warm-up
 	// included); a non-cycling pool's first Sent[w] requests were applied.
 	Sent []int `json:"-"`
@@ -413,6 +416,9 @@ func (p *phase) run() (*result, error) {
 	r.P99 = quantile(all, 0.99)
 	r.Mean = sum / time.Duration(len(all))
 	r.latencies = all
+	if cpu != nil && cpu.Server > 0 {
+		r.ServerCPUPerOp = time.Duration(cpu.Server * r.Elapsed.Seconds() / float64(r.Ops) * 1e9)
+	}
 	return r, nil
 }
 

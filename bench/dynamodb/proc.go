@@ -159,22 +159,49 @@ func killChildren() {
 	}
 }
 
-// rssBytes reads VmRSS from /proc/PID/status.
-func rssBytes(pid int) (int64, error) {
+// rss is a process's resident memory, from /proc/PID/status.
+type rss struct {
+	Total int64 `json:"vmrss_bytes"`
+	Anon  int64 `json:"rss_anon_bytes"`
+	File  int64 `json:"rss_file_bytes"`  // mapped files: the executable's own pages
+	Shmem int64 `json:"rss_shmem_bytes"` // e.g. an executable run from tmpfs
+}
+
+func readRSS(pid int) (rss, error) {
+	var r rss
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return r, err
 	}
+	found := false
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(v)
-			if len(f) == 2 && f[1] == "kB" {
-				n, err := strconv.ParseInt(f[0], 10, 64)
-				return n << 10, err
-			}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) != 2 || f[1] != "kB" {
+			continue
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch k {
+		case "VmRSS":
+			r.Total, found = n<<10, true
+		case "RssAnon":
+			r.Anon = n << 10
+		case "RssFile":
+			r.File = n << 10
+		case "RssShmem":
+			r.Shmem = n << 10
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc status")
+	if !found {
+		return r, errors.New("no VmRSS in /proc status")
+	}
+	return r, nil
 }
 
 // tailBuffer keeps the last max bytes written to it and counts lines.

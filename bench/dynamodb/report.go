@@ -71,7 +71,7 @@ type scaleResult struct {
 	BigItems     int         `json:"big_items"`
 	Small        *result     `json:"small"`
 	Load         *loadResult `json:"big_load"`
-	RSSAfterLoad int64       `json:"rss_after_big_load_bytes,omitempty"`
+	RSSAfterLoad *rss        `json:"rss_after_big_load,omitempty"`
 	Big          *result     `json:"big"`
 	// SmallAfter is the small table queried again with the big one loaded:
 	// it tells table size from store size.
@@ -144,10 +144,67 @@ func (r *report) writeTable(out io.Writer) {
 	fmt.Fprintf(out, "client    %d workers, one keep-alive connection each; pre-signed, pre-serialized requests; %s warm-up + %s per phase\n",
 		c.Workers, c.Warmup, c.Duration)
 
+	if len(r.Ops) > 0 {
+		r.writeOps(out)
+	}
+
+	if len(r.Loads) > 0 {
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, "Loads (BatchWriteItem, 25 items a request, all workers; rate over sending time)")
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "server\ttable\titems\trequests\titems/s\trequests/s\tp50\tp99\t")
+		for _, l := range r.Loads {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%s\t%s\t\n", l.Server, l.Table, l.Items, l.Requests, l.ItemsPerSec, l.RequestsPerSec, dur(l.P50), dur(l.P99))
+		}
+		tw.Flush()
+	}
+
+	if s := r.Scale; s != nil {
+		fmt.Fprintln(out)
+		fmt.Fprintf(out, "Query at scale (memory; a random partition of %d items; %d workers)\n", c.ItemsPerPartition, c.Workers)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "table\titems\tops/s\tp50\tp99\t")
+		fmt.Fprintf(tw, "small\t%d\t%.0f\t%s\t%s\t\n", s.SmallItems, s.Small.OpsPerSec, dur(s.Small.P50), dur(s.Small.P99))
+		fmt.Fprintf(tw, "big\t%d\t%.0f\t%s\t%s\t\n", s.BigItems, s.Big.OpsPerSec, dur(s.Big.P50), dur(s.Big.P99))
+		if s.SmallAfter != nil {
+			fmt.Fprintf(tw, "small, big loaded\t%d\t%.0f\t%s\t%s\t\n", s.SmallItems, s.SmallAfter.OpsPerSec, dur(s.SmallAfter.P50), dur(s.SmallAfter.P99))
+		}
+		tw.Flush()
+		fmt.Fprintf(out, "big ÷ small: p50 %.2fx, p99 %.2fx   target ≤ %.1fx   %s\n", s.P50Ratio, s.P99Ratio, s.Target, verdict(s.Pass))
+		if s.Load != nil {
+			fmt.Fprintf(out, "big load: %d items in %d BatchWriteItem requests, %.0f items/s (%.0f requests/s) over %s sending (%s wall)\n",
+				s.Load.Items, s.Load.Requests, s.Load.ItemsPerSec, s.Load.RequestsPerSec, s.Load.Elapsed.Round(time.Millisecond), s.Load.Wall.Round(time.Millisecond))
+		}
+		if s.RSSAfterLoad != nil {
+			fmt.Fprintf(out, "nimbus RSS with the big table loaded: %s\n", s.RSSAfterLoad)
+		}
+	}
+
+	if st := r.Startup; st != nil {
+		fmt.Fprintln(out)
+		fmt.Fprintf(out, "Startup (%d × nimbus serve --memory; exec to the first 200 from /_nimbus/health)\n", st.Runs)
+		fmt.Fprintf(out, "median %s   p90 %s   (min %s, max %s)   target ≤ %s   %s\n", dur(st.Median), dur(st.P90), dur(st.Min), dur(st.Max),
+			dur(startupTarget), verdict(st.Median <= startupTarget && st.P90 <= startupTarget))
+		var all []string
+		for _, v := range st.IdleRSS {
+			all = append(all, fmt.Sprintf("%.1f", mib(v.Total)))
+		}
+		fmt.Fprintf(out, "idle RSS %.1f MiB (median of %s MiB, ~1 s after ready)   target < %d MiB   %s\n",
+			mib(st.RSSMed.Total), strings.Join(all, ", "), rssTarget>>20, verdict(st.RSSMed.Total < rssTarget))
+		fmt.Fprintf(out, "         of which %s\n", st.RSSMed.parts())
+	}
+
+	for _, n := range r.Notes {
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, "note:", n)
+	}
+}
+
+func (r *report) writeOps(out io.Writer) {
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "Throughput. ratio = ops/s ÷ the do-nothing baseline's ops/s on the same request bytes")
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "op\tserver\tops/s\tp50\tp99\tratio\ttarget\t\tcpu: client\tserver\tother\t")
+	fmt.Fprintln(tw, "op\tserver\tops/s\tp50\tp99\tratio\ttarget\t\tcpu: client\tserver\tother\tserver cpu/op\t")
 	for _, op := range []string{"PutItem", "GetItem", "Query"} {
 		for _, o := range r.Ops {
 			if o.Op != op {
@@ -165,67 +222,26 @@ func (r *report) writeTable(out io.Writer) {
 			if o.Result.Exhausted {
 				ex = " (pool ran out after " + o.Result.Elapsed.Round(time.Millisecond).String() + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Op, o.Server, o.Result.OpsPerSec,
-				dur(o.Result.P50), dur(o.Result.P99), ratio, target, v, cpuCols(o.Result.CPU), ex)
+			perOp := "-"
+			if o.Result.ServerCPUPerOp > 0 {
+				perOp = dur(o.Result.ServerCPUPerOp)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Op, o.Server, o.Result.OpsPerSec,
+				dur(o.Result.P50), dur(o.Result.P99), ratio, target, v, cpuCols(o.Result.CPU), perOp, ex)
 		}
 	}
 	tw.Flush()
 	fmt.Fprintln(out, "disk = --data in a temporary directory (every write fsync'd); PutItem there has no target.")
-	fmt.Fprintln(out, "cpu = cores used during the measured window by the bench client, the server process, and everything else on the machine.")
+	fmt.Fprintln(out, "cpu = cores used during the measured window by the bench client, the server process, and everything else on the machine")
+	fmt.Fprintln(out, "(for disk, \"other\" includes the kernel's writeback); server cpu/op = the server's CPU time per request.")
 	for _, o := range r.Ops {
 		if o.Result.CPU != nil && o.Result.CPU.Other > noisyCores {
-			fmt.Fprintf(out, "WARNING: other processes used %.2f cores during %s %s: its figures are skewed.\n", o.Result.CPU.Other, o.Server, o.Op)
+			why := ""
+			if o.Server == "disk" {
+				why = " (some of it the kernel's writeback)"
+			}
+			fmt.Fprintf(out, "WARNING: other processes used %.2f cores during %s %s%s: its figures are skewed.\n", o.Result.CPU.Other, o.Server, o.Op, why)
 		}
-	}
-
-	if len(r.Loads) > 0 {
-		fmt.Fprintln(out)
-		fmt.Fprintln(out, "Loads (BatchWriteItem, 25 items a request, all workers; rate over sending time)")
-		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "server\ttable\titems\trequests\titems/s\trequests/s\tp50\tp99\t")
-		for _, l := range r.Loads {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%s\t%s\t\n", l.Server, l.Table, l.Items, l.Requests, l.ItemsPerSec, l.RequestsPerSec, dur(l.P50), dur(l.P99))
-		}
-		tw.Flush()
-	}
-
-	if s := r.Scale; s != nil {
-		fmt.Fprintln(out)
-		fmt.Fprintf(out, "Query at scale (memory; a random partition of %d items; %d workers)\n", c.ItemsPerPartition, c.Workers)
-		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "table\titems\tops/s\tp50\tp99\t")
-		fmt.Fprintf(tw, "small\t%d\t%.0f\t%s\t%s\t\n", s.SmallItems, s.Small.OpsPerSec, dur(s.Small.P50), dur(s.Small.P99))
-		fmt.Fprintf(tw, "big\t%d\t%.0f\t%s\t%s\t\n", s.BigItems, s.Big.OpsPerSec, dur(s.Big.P50), dur(s.Big.P99))
-		if s.SmallAfter != nil {
-			fmt.Fprintf(tw, "small, big loaded\t%d\t%.0f\t%s\t%s\t\n", s.SmallItems, s.SmallAfter.OpsPerSec, dur(s.SmallAfter.P50), dur(s.SmallAfter.P99))
-		}
-		tw.Flush()
-		fmt.Fprintf(out, "big ÷ small: p50 %.2fx, p99 %.2fx   target ≤ %.1fx   %s\n", s.P50Ratio, s.P99Ratio, s.Target, verdict(s.Pass))
-		if s.Load != nil {
-			fmt.Fprintf(out, "big load: %d items in %d BatchWriteItem requests, %.0f items/s (%.0f requests/s) over %s sending (%s wall)\n",
-				s.Load.Items, s.Load.Requests, s.Load.ItemsPerSec, s.Load.RequestsPerSec, s.Load.Elapsed.Round(time.Millisecond), s.Load.Wall.Round(time.Millisecond))
-		}
-		if s.RSSAfterLoad > 0 {
-			fmt.Fprintf(out, "nimbus RSS with the big table loaded: %.0f MiB\n", float64(s.RSSAfterLoad)/(1<<20))
-		}
-	}
-
-	if st := r.Startup; st != nil {
-		fmt.Fprintln(out)
-		fmt.Fprintf(out, "Startup (%d × nimbus serve --memory; exec to the first 200 from /_nimbus/health)\n", st.Runs)
-		fmt.Fprintf(out, "median %s   p90 %s   (min %s, max %s)   target ≤ %s   %s\n", dur(st.Median), dur(st.P90), dur(st.Min), dur(st.Max),
-			dur(startupTarget), verdict(st.Median <= startupTarget && st.P90 <= startupTarget))
-		var rss []string
-		for _, v := range st.IdleRSS {
-			rss = append(rss, fmt.Sprintf("%.1f", float64(v)/(1<<20)))
-		}
-		fmt.Fprintf(out, "idle RSS %.1f MiB (median of %s MiB, ~1 s after ready)   target < %d MiB   %s\n",
-			float64(st.RSSMed)/(1<<20), strings.Join(rss, ", "), rssTarget>>20, verdict(st.RSSMed < rssTarget))
-	}
-
-	for _, n := range r.Notes {
-		fmt.Fprintln(out)
-		fmt.Fprintln(out, "note:", n)
 	}
 }
 
@@ -238,6 +254,16 @@ func cpuCols(u *cpuUse) string {
 		return "-\t-\t-"
 	}
 	return fmt.Sprintf("%.2f\t%.2f\t%.2f", u.Client, u.Server, u.Other)
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+func (r *rss) String() string {
+	return fmt.Sprintf("%.1f MiB (%s)", mib(r.Total), r.parts())
+}
+
+func (r *rss) parts() string {
+	return fmt.Sprintf("anon %.1f MiB, file %.1f MiB, shmem %.1f MiB", mib(r.Anon), mib(r.File), mib(r.Shmem))
 }
 
 func orDash(s string) string {

@@ -18,8 +18,8 @@ type startupResult struct {
 	P90      time.Duration   `json:"p90_ns"`
 	Min      time.Duration   `json:"min_ns"`
 	Max      time.Duration   `json:"max_ns"`
-	IdleRSS  []int64         `json:"idle_rss_bytes"`
-	RSSMed   int64           `json:"idle_rss_median_bytes"`
+	IdleRSS  []rss           `json:"idle_rss"`
+	RSSMed   rss             `json:"idle_rss_median"`
 	PollWait time.Duration   `json:"poll_pause_ns"`
 }
 
@@ -53,12 +53,12 @@ func measureStartup(bin string, n, rssRuns int, poll time.Duration) (*startupRes
 		r.Times = append(r.Times, d)
 		if i >= n-rssRuns {
 			time.Sleep(time.Second)
-			rss, err := rssBytes(cmd.Process.Pid)
+			m, err := readRSS(cmd.Process.Pid)
 			if err != nil {
 				cmd.Process.Kill()
 				return nil, err
 			}
-			r.IdleRSS = append(r.IdleRSS, rss)
+			r.IdleRSS = append(r.IdleRSS, m)
 		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -73,11 +73,11 @@ func measureStartup(bin string, n, rssRuns int, poll time.Duration) (*startupRes
 	r.Median, r.P90 = quantile(s, 0.5), quantile(s, 0.9)
 	r.Min, r.Max = s[0], s[len(s)-1]
 	rs := slices.Clone(r.IdleRSS)
-	slices.Sort(rs)
+	slices.SortFunc(rs, func(a, b rss) int { return int(a.Total - b.Total) })
 	if len(rs) > 0 {
 		r.RSSMed = rs[len(rs)/2]
 	}
-	logf("  median %v, p90 %v, idle RSS %.1f MiB", r.Median, r.P90, float64(r.RSSMed)/(1<<20))
+	logf("  median %v, p90 %v, idle RSS %.1f MiB", r.Median, r.P90, float64(r.RSSMed.Total)/(1<<20))
 	return r, nil
 }
 
