@@ -313,3 +313,8 @@ func TestSynthesizeSpeechErrors(t *testing.T) {
 		t.Errorf("Aditi in en-IN: %v", err)
 	}
 }
+
+func serverURL(t *testing.T) string {
+	t.Helper()
+	return nimbustest.Start(t).URL
+}

@@ -80,7 +80,7 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 		}
 		starts[len(words)] = last
 		if want["sentence"] && len(words) > 0 {
-			st, en := words[0].start, words[len(words)-1].end
+			st, en := words[0].start, words[len(words)-1].rawEnd
 			emit(speechMark{Time: ms(offset+first, rate), Type: "sentence", Start: &st, End: &en, Value: sentenceText(j, c)})
 		}
 		mi := 0
@@ -126,7 +126,7 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 // word to the last.
 func sentenceText(j *job, c chunk) string {
 	if !j.script.ssml {
-		return j.script.src[c.words[0].start:c.words[len(c.words)-1].end]
+		return j.script.src[c.words[0].start:c.words[len(c.words)-1].rawEnd]
 	}
 	ws := make([]string, len(c.words))
 	for i, w := range c.words {

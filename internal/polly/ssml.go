@@ -38,6 +38,8 @@ type chunk struct {
 type word struct {
 	start, end int
 	value      string
+	// rawEnd is where the word ends with its trailing punctuation.
+	rawEnd int
 }
 
 type ssmlMark struct {
@@ -169,7 +171,7 @@ func (b *builder) word(value string, start, end int) {
 	}
 	if core != "" {
 		// marks name the word without its punctuation
-		b.cur.words = append(b.cur.words, word{start: start + len(rawPrefix(value, pre)), end: end - len(rawSuffix(value, post)), value: core})
+		b.cur.words = append(b.cur.words, word{start: start + len(rawPrefix(value, pre)), end: end - len(rawSuffix(value, post)), value: core, rawEnd: end})
 	}
 }
 
@@ -354,7 +356,7 @@ func parseSSML(src string, lex lexicons) (*script, error) {
 				raw := src[pos:end]
 				for _, w := range strings.Fields(raw) {
 					i := strings.Index(src[pos:end], w)
-					b.cur.words = append(b.cur.words, word{start: pos + i, end: pos + i + len(w), value: unescapeXML(w)})
+					b.cur.words = append(b.cur.words, word{start: pos + i, end: pos + i + len(w), value: unescapeXML(w), rawEnd: pos + i + len(w)})
 				}
 				continue
 			}
