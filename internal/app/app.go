@@ -19,6 +19,8 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
 	"github.com/nimbus-cloud/nimbus/internal/edge"
+	"github.com/nimbus-cloud/nimbus/internal/lambda"
+	"github.com/nimbus-cloud/nimbus/internal/logs"
 	"github.com/nimbus-cloud/nimbus/internal/memtrim"
 	"github.com/nimbus-cloud/nimbus/internal/polly"
 	"github.com/nimbus-cloud/nimbus/internal/storage"
@@ -38,6 +40,9 @@ type App struct {
 	// polly: Amazon Polly (speech through espeak-ng).
 	polly *polly.Service
 	keys  *credentials.Store
+	// lambda and logs: AWS Lambda and CloudWatch Logs (issue #3).
+	lambda *lambda.Service
+	logs   *logs.Service
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,6 +101,36 @@ func New(cfg config.Config) (*App, error) {
 		WriteError:   a.polly.WriteError,
 	})
 	// --- polly (end) ---
+
+	// --- Lambda and CloudWatch Logs (issue #3) ---
+	a.logs = logs.New(logs.Options{KV: a.kv, Log: a.log})
+	a.edge.Handle(&edge.Route{
+		Name:           "logs",
+		SigningNames:   []string{"logs"},
+		TargetPrefixes: []string{"Logs_20140328"},
+		Handler:        a.logs.Handler(),
+		WriteError:     a.logs.WriteError,
+	})
+	lambdaDir := ""
+	if !cfg.Memory {
+		lambdaDir = cfg.DataDir
+	}
+	a.lambda, err = lambda.New(lambda.Options{KV: a.kv, Log: a.log, DataDir: lambdaDir, Keys: a.keys,
+		Endpoint: a.Endpoint, Logs: a.logs})
+	if err != nil {
+		a.kv.Close()
+		return nil, fmt.Errorf("starting lambda: %w", err)
+	}
+	a.edge.Handle(&edge.Route{
+		Name:         "lambda",
+		SigningNames: []string{"lambda"},
+		Handler:      a.lambda.Handler(),
+		WriteError:   a.lambda.WriteError,
+		// Lambda reads its own bodies: deployment packages exceed the
+		// edge's buffer limit (50 MB zipped, base64 in JSON).
+		Streaming: true,
+	})
+	// --- end Lambda and CloudWatch Logs ---
 
 	a.srv = &http.Server{
 		Handler:           a.edge,
@@ -178,6 +213,9 @@ func (a *App) Close() error {
 		}
 		if a.ddb != nil {
 			a.ddb.Close()
+		}
+		if a.lambda != nil {
+			a.lambda.Close() // kills every sandbox
 		}
 		if a.polly != nil {
 			a.polly.Close() // polly
