@@ -1,0 +1,211 @@
+package polly
+
+import (
+	"context"
+	"encoding/xml"
+	"io"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nimbus-cloud/nimbus/internal/awserr"
+	"github.com/nimbus-cloud/nimbus/internal/request"
+	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
+)
+
+type fakeS3 struct {
+	mu      sync.Mutex
+	objects map[string][]byte
+	types   map[string]string
+}
+
+func (f *fakeS3) PutObject(ctx context.Context, account, region, bucket, key string, body io.Reader, ct string) (string, error) {
+	if bucket != "notes" {
+		return "", &awserr.Error{Code: "NoSuchBucket", Message: "The specified bucket does not exist", Status: 404}
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.objects[bucket+"/"+key] = b
+	f.types[bucket+"/"+key] = ct
+	return `"etag"`, nil
+}
+
+func TestTasksWriteToS3(t *testing.T) {
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng is not installed: run scripts/deps.sh")
+	}
+	kv, err := pebble.OpenMem(pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	s3 := &fakeS3{objects: map[string][]byte{}, types: map[string]string{}}
+	s := New(Options{KV: kv, Objects: s3})
+	ctx := request.With(context.Background(), &request.Info{Account: "111122223333", Region: "eu-west-1"})
+	text := strings.Repeat("This note is longer than one request allows. ", 80)
+	ok, err := s.StartSpeechSynthesisTask(ctx, &StartSpeechSynthesisTaskInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: &text, OutputS3BucketName: "notes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marksText := "Hello there."
+	mk, err := s.StartSpeechSynthesisTask(ctx, &StartSpeechSynthesisTaskInput{OutputFormat: "json", SpeechMarkTypes: []string{"word"}, VoiceId: "Joanna", Text: &marksText, OutputS3BucketName: "notes", OutputS3KeyPrefix: ptr("marks/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := s.StartSpeechSynthesisTask(ctx, &StartSpeechSynthesisTaskInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: &marksText, OutputS3BucketName: "missing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.tasks.wg.Wait() // the tasks have finished
+	defer s.Close()
+	get := func(id string) *SynthesisTask {
+		out, err := s.GetSpeechSynthesisTask(ctx, &GetSpeechSynthesisTaskInput{TaskId: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.SynthesisTask
+	}
+	if g := get(ok.SynthesisTask.TaskId); g.TaskStatus != "completed" || g.OutputUri != "https://s3.eu-west-1.amazonaws.com/notes/"+g.TaskId+".mp3" {
+		t.Errorf("task %+v", g)
+	}
+	if b := s3.objects["notes/"+ok.SynthesisTask.TaskId+".mp3"]; len(b) < 10000 || b[0] != 0xff || s3.types["notes/"+ok.SynthesisTask.TaskId+".mp3"] != "audio/mpeg" {
+		t.Errorf("object of %d bytes", len(b))
+	}
+	if b := s3.objects["notes/marks/"+mk.SynthesisTask.TaskId+".marks"]; !strings.Contains(string(b), `"value":"Hello"`) {
+		t.Errorf("marks object %q", b)
+	}
+	if g := get(bad.SynthesisTask.TaskId); g.TaskStatus != "failed" || g.TaskStatusReason == "" {
+		t.Errorf("task %+v", g)
+	}
+	l, err := s.ListSpeechSynthesisTasks(ctx, &ListSpeechSynthesisTasksInput{Status: ptr("completed"), MaxResults: ptrInt(1)})
+	if err != nil || len(l.SynthesisTasks) != 1 || l.NextToken == nil {
+		t.Fatalf("list = %+v, %v", l, err)
+	}
+	l2, err := s.ListSpeechSynthesisTasks(ctx, &ListSpeechSynthesisTasksInput{Status: ptr("completed"), NextToken: l.NextToken})
+	if err != nil || len(l2.SynthesisTasks) != 1 || l2.NextToken != nil || l2.SynthesisTasks[0].TaskId == l.SynthesisTasks[0].TaskId {
+		t.Fatalf("page 2 = %+v, %v", l2, err)
+	}
+}
+
+func ptr(s string) *string { return &s }
+func ptrInt(n int) *int    { return &n }
+
+func TestParseSSMLWords(t *testing.T) {
+	src := `<speak>Hi <sub alias="World Wide Web">W3C</sub>. <s>Next one!</s> <p>Last</p></speak>`
+	sc, err := parseSSML(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range sc.chunks {
+		var ws []string
+		for _, w := range c.words {
+			if src[w.start:w.end] != w.value {
+				t.Errorf("word %q indexes %q", w.value, src[w.start:w.end])
+			}
+			ws = append(ws, w.value)
+		}
+		got = append(got, strings.Join(ws, " "))
+	}
+	if strings.Join(got, "|") != "Hi W3C|Next one|Last" {
+		t.Errorf("chunks %q", got)
+	}
+	if !strings.Contains(sc.espeakSSML(), "World Wide Web") || strings.Contains(sc.espeakSSML(), "W3C") {
+		t.Errorf("espeak SSML %s", sc.espeakSSML())
+	}
+	if sc.billed != len("Hi W3C. Next one! Last") {
+		t.Errorf("billed %d", sc.billed)
+	}
+}
+
+func TestInvalidSSMLPositions(t *testing.T) {
+	for _, tc := range []struct {
+		src string
+		pos int
+	}{
+		{"<speak>Hi <foo/></speak>", 10},
+		{"<speak><break time='x'/></speak>", 7},
+		{"<speak>Hi</speak>extra<b/>", 17},
+		{"<!DOCTYPE x><speak/>", 0},
+	} {
+		_, err := parseSSML(tc.src, nil)
+		se, ok := err.(*ssmlError)
+		if !ok {
+			t.Errorf("%q: err %v", tc.src, err)
+			continue
+		}
+		if se.pos != tc.pos {
+			t.Errorf("%q: position %d, want %d (%s)", tc.src, se.pos, tc.pos, se.msg)
+		}
+	}
+}
+
+func FuzzParseSSML(f *testing.F) {
+	for _, s := range []string{
+		"<speak>Hello</speak>",
+		`<speak><prosody rate="50%">slow</prosody> <break time="1s"/><mark name="a"/>x &amp; y.</speak>`,
+		`<speak><sub alias="a">b</sub><phoneme alphabet="ipa" ph="təˈmɑːtoʊ">t</phoneme></speak>`,
+		"<speak><s>a. b? c!</s><p>d</p></speak>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		sc, err := parseSSML(src, nil)
+		if err != nil {
+			if _, ok := err.(*ssmlError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		for _, c := range sc.chunks {
+			for _, w := range c.words {
+				if w.start < 0 || w.start > w.end || w.end > len(src) || w.rawEnd > len(src) {
+					t.Fatalf("word %+v out of range", w)
+				}
+			}
+		}
+		// what espeak-ng gets is well-formed XML
+		if _, err := parseSSMLShape(sc.espeakSSML()); err != nil {
+			t.Fatalf("espeak SSML %q: %v", sc.espeakSSML(), err)
+		}
+	})
+}
+
+func FuzzParseText(f *testing.F) {
+	f.Add("Hello world. This is it!")
+	f.Add("a <b> & c")
+	f.Fuzz(func(t *testing.T, src string) {
+		sc := parseText(src, nil)
+		for _, c := range sc.chunks {
+			for _, w := range c.words {
+				if src[w.start:w.end] != w.value {
+					t.Fatalf("word %q indexes %q", w.value, src[w.start:w.end])
+				}
+			}
+		}
+		if _, err := parseSSMLShape(sc.espeakSSML()); err != nil {
+			t.Fatalf("espeak SSML %q: %v", sc.espeakSSML(), err)
+		}
+	})
+}
+
+// parseSSMLShape checks that s is well-formed XML.
+func parseSSMLShape(s string) (int, error) {
+	d := xml.NewDecoder(strings.NewReader(s))
+	n := 0
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}
