@@ -192,8 +192,10 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
 	err := s.kv.Update(ctx, func(tx storage.Tx) error {
 		type op struct {
-			key []byte
-			val []byte
+			t    *table
+			key  []byte
+			val  []byte
+			item attr.Item
 		}
 		var ops []op
 		var caps []ConsumedCapacity
@@ -210,15 +212,18 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 					if err := t.checkItemKeys(w.PutRequest.Item); err != nil {
 						return err
 					}
+					if err := t.checkIndexKeys(w.PutRequest.Item); err != nil {
+						return err
+					}
 					key = t.itemKey(w.PutRequest.Item)
-					ops = append(ops, op{key, attr.AppendItem(nil, w.PutRequest.Item)})
+					ops = append(ops, op{t, key, attr.AppendItem(nil, w.PutRequest.Item), w.PutRequest.Item})
 					units += writeUnits(attr.ItemSize(w.PutRequest.Item))
 				} else {
 					if err := t.checkKeyParam(w.DeleteRequest.Key); err != nil {
 						return err
 					}
 					key = t.itemKey(w.DeleteRequest.Key)
-					ops = append(ops, op{key, nil})
+					ops = append(ops, op{t, key, nil, nil})
 					units += 1
 				}
 				if seen[string(key)] {
@@ -231,6 +236,13 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			}
 		}
 		for _, o := range ops {
+			var old attr.Item
+			if len(o.t.Indexes) > 0 {
+				var err error
+				if old, err = getItem(tx, o.key); err != nil {
+					return err
+				}
+			}
 			var err error
 			if o.val == nil {
 				err = tx.Delete(o.key)
@@ -238,6 +250,9 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				err = tx.Set(o.key, o.val)
 			}
 			if err != nil {
+				return err
+			}
+			if _, err := o.t.maintainIndexes(tx, old, o.item); err != nil {
 				return err
 			}
 		}

@@ -72,13 +72,10 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Table
 	if err := t.setKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
 		return nil, err
 	}
-	if len(in.LocalSecondaryIndexes) > 0 || len(in.GlobalSecondaryIndexes) > 0 {
-		return nil, validation("nimbus does not support secondary indexes yet (LocalSecondaryIndexes/GlobalSecondaryIndexes)")
-	}
-	if len(in.AttributeDefinitions) != len(in.KeySchema) {
-		return nil, invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
-	}
 	if err := t.setBilling(in.BillingMode, in.ProvisionedThroughput, true, s); err != nil {
+		return nil, err
+	}
+	if err := t.defineIndexes(in); err != nil {
 		return nil, err
 	}
 	if in.StreamSpecification != nil && boolv(in.StreamSpecification.StreamEnabled) {
@@ -275,6 +272,7 @@ func (s *Service) describe(t *table, count, size int64) *TableDescription {
 		d.StreamSpecification = t.Stream
 	}
 	d.WarmThroughput = &TableWarmThroughputDescription{ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000, Status: "ACTIVE"}
+	t.describeIndexes(d, nil)
 	return d
 }
 
@@ -314,6 +312,12 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 			return err
 		}
 		out = s.describe(t, n, size)
+		stats, err := t.indexStats(r)
+		if err != nil {
+			return err
+		}
+		out.LocalSecondaryIndexes, out.GlobalSecondaryIndexes = nil, nil
+		t.describeIndexes(out, stats)
 		return nil
 	})
 	if err != nil {
@@ -381,8 +385,16 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Table
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if len(in.GlobalSecondaryIndexUpdates) > 0 {
-		return nil, validation("nimbus does not support secondary indexes yet (GlobalSecondaryIndexUpdates)")
+	if len(in.GlobalSecondaryIndexUpdates) > 1 {
+		n := 0
+		for _, u := range in.GlobalSecondaryIndexUpdates {
+			if u.Create != nil || u.Delete != nil {
+				n++
+			}
+		}
+		if n > 1 {
+			return nil, &awserr.Error{Code: "LimitExceededException", Message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"}
+		}
 	}
 	if len(in.ReplicaUpdates) > 0 {
 		return nil, validation("nimbus does not support global tables (ReplicaUpdates)")
@@ -390,7 +402,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Table
 	if in.StreamSpecification != nil && boolv(in.StreamSpecification.StreamEnabled) {
 		return nil, validation("nimbus does not support DynamoDB Streams yet (StreamSpecification.StreamEnabled)")
 	}
-	if in.BillingMode == nil && in.ProvisionedThroughput == nil && in.TableClass == nil && in.DeletionProtectionEnabled == nil &&
+	if in.BillingMode == nil && in.ProvisionedThroughput == nil && in.TableClass == nil && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil &&
 		in.SSESpecification == nil && in.StreamSpecification == nil && in.OnDemandThroughput == nil && in.AttributeDefinitions == nil {
 		return nil, validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
@@ -428,11 +440,24 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Table
 		if in.OnDemandThroughput != nil {
 			t.OnDemand = in.OnDemandThroughput
 		}
+		t.Indexes = append([]*index(nil), cur.Indexes...)
+		created, err := t.updateIndexes(tx, in)
+		if err != nil {
+			return err
+		}
 		if err := saveTable(tx, &t); err != nil {
 			return err
 		}
 		out = s.describe(&t, 0, 0)
 		out.TableStatus = "UPDATING"
+		for i := range out.GlobalSecondaryIndexes {
+			if out.GlobalSecondaryIndexes[i].IndexName == created {
+				// The response shows the new index being built, as DynamoDB's
+				// does; nimbus has already backfilled it in this transaction.
+				out.GlobalSecondaryIndexes[i].IndexStatus = "CREATING"
+				out.GlobalSecondaryIndexes[i].Backfilling = ptr(true)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -468,6 +493,11 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*TableOu
 		out.TableStatus = "DELETING"
 		lo, hi := t.itemRange()
 		if err := tx.DeleteRange(lo, hi); err != nil {
+			return err
+		}
+		ilo := append([]byte{prefixIndex}, lo[1:]...)
+		ihi := append([]byte{prefixIndex}, hi[1:]...)
+		if err := tx.DeleteRange(ilo, ihi); err != nil {
 			return err
 		}
 		return tx.Delete(metaKey(t.Account, t.Region, t.Name))

@@ -194,6 +194,45 @@ func consumed(mode *string, t *table, units float64, write bool) *ConsumedCapaci
 	return cc
 }
 
+// consumedIdx is consumed with the units each index used: the total
+// includes them, and INDEXES mode lists them per index.
+func consumedIdx(mode *string, t *table, units float64, write bool, idx map[string]float64) *ConsumedCapacity {
+	cc := consumed(mode, t, units, write)
+	if cc == nil || len(idx) == 0 {
+		return cc
+	}
+	total := units
+	for name, u := range idx {
+		total += u
+		if str(mode) == "INDEXES" {
+			c := &Capacity{CapacityUnits: u}
+			if write {
+				c.WriteCapacityUnits = ptr(u)
+			} else {
+				c.ReadCapacityUnits = ptr(u)
+			}
+			if ix := t.indexNamed(name); ix != nil && ix.Global {
+				if cc.GlobalSecondaryIndexes == nil {
+					cc.GlobalSecondaryIndexes = map[string]*Capacity{}
+				}
+				cc.GlobalSecondaryIndexes[name] = c
+			} else {
+				if cc.LocalSecondaryIndexes == nil {
+					cc.LocalSecondaryIndexes = map[string]*Capacity{}
+				}
+				cc.LocalSecondaryIndexes[name] = c
+			}
+		}
+	}
+	cc.CapacityUnits = total
+	if write {
+		cc.WriteCapacityUnits = ptr(total)
+	} else {
+		cc.ReadCapacityUnits = ptr(total)
+	}
+	return cc
+}
+
 func (c *constraints) returnConsumed(v *string) {
 	c.enum(v, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
 }
@@ -245,9 +284,12 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		if err := t.checkItemKeys(in.Item); err != nil {
 			return err
 		}
+		if err := t.checkIndexKeys(in.Item); err != nil {
+			return err
+		}
 		key := t.itemKey(in.Item)
 		var old attr.Item
-		if cond != nil || returnOld || in.ReturnConsumedCapacity != nil {
+		if cond != nil || returnOld || in.ReturnConsumedCapacity != nil || len(t.Indexes) > 0 {
 			if old, err = getItem(tx, key); err != nil {
 				return err
 			}
@@ -264,10 +306,14 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		if err := tx.Set(key, attr.AppendItem(nil, in.Item)); err != nil {
 			return err
 		}
+		iu, err := t.maintainIndexes(tx, old, in.Item)
+		if err != nil {
+			return err
+		}
 		if returnOld && old != nil {
 			out.Attributes = old
 		}
-		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t, writeUnits(max(size, attr.ItemSize(old))), true)
+		out.ConsumedCapacity = consumedIdx(in.ReturnConsumedCapacity, t, writeUnits(max(size, attr.ItemSize(old))), true, iu)
 		return nil
 	})
 	if err != nil {
@@ -394,15 +440,19 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 				return conditionFailed(old, str(in.ReturnValuesOnConditionCheckFailure) == "ALL_OLD")
 			}
 		}
+		var iu map[string]float64
 		if old != nil {
 			if err := tx.Delete(key); err != nil {
+				return err
+			}
+			if iu, err = t.maintainIndexes(tx, old, nil); err != nil {
 				return err
 			}
 			if str(in.ReturnValues) == "ALL_OLD" {
 				out.Attributes = old
 			}
 		}
-		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t, writeUnits(attr.ItemSize(old)), true)
+		out.ConsumedCapacity = consumedIdx(in.ReturnConsumedCapacity, t, writeUnits(attr.ItemSize(old)), true, iu)
 		return nil
 	})
 	if err != nil {
@@ -496,7 +546,14 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		if size > attr.MaxItemSize {
 			return validation("Item size to update has exceeded the maximum allowed size")
 		}
+		if err := t.checkIndexKeys(next); err != nil {
+			return err
+		}
 		if err := tx.Set(key, attr.AppendItem(nil, next)); err != nil {
+			return err
+		}
+		iu, err := t.maintainIndexes(tx, old, next)
+		if err != nil {
 			return err
 		}
 		switch rv {
@@ -516,7 +573,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		if len(out.Attributes) == 0 {
 			out.Attributes = nil
 		}
-		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t, writeUnits(max(size, attr.ItemSize(old))), true)
+		out.ConsumedCapacity = consumedIdx(in.ReturnConsumedCapacity, t, writeUnits(max(size, attr.ItemSize(old))), true, iu)
 		return nil
 	})
 	if err != nil {

@@ -27,6 +27,10 @@ type readPlan struct {
 	count        bool
 	consistent   bool
 	capMode      *string
+	// index, when set, makes the walk read index entries; fetchBase says
+	// an LSI entry must be completed from the base table.
+	index     *index
+	fetchBase bool
 }
 
 // run walks the range: it reads up to limit items or 1 MB (whichever comes
@@ -49,6 +53,16 @@ func (s *Service) run(r storage.Reader, t *table, p *readPlan) (*QueryOutput, er
 		out.ScannedCount++
 		total += attr.ItemSize(item)
 		last = item
+		if p.fetchBase {
+			base, err := getItem(r, t.itemKey(t.keyOf(item)))
+			if err != nil {
+				return nil, err
+			}
+			if base != nil {
+				item = base
+				total += attr.ItemSize(base)
+			}
+		}
 		match := true
 		if p.filter != nil {
 			if match, err = p.filter.Eval(item); err != nil {
@@ -73,7 +87,11 @@ func (s *Service) run(r storage.Reader, t *table, p *readPlan) (*QueryOutput, er
 		return nil, err
 	}
 	if stopped && last != nil {
-		out.LastEvaluatedKey = t.keyOf(last)
+		if p.index != nil {
+			out.LastEvaluatedKey = p.index.lastKey(t, last)
+		} else {
+			out.LastEvaluatedKey = t.keyOf(last)
+		}
 	}
 	out.ConsumedCapacity = consumed(p.capMode, t, readUnits(total, p.consistent), false)
 	return out, nil
@@ -232,7 +250,33 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 			return err
 		}
 		if in.IndexName != nil {
-			return noIndex(t, *in.IndexName)
+			ix, err := t.readIndex(p, in)
+			if err != nil {
+				return err
+			}
+			kc, err := kcs.Bind(ix.HashKey, ix.RangeKey)
+			if err != nil {
+				return err
+			}
+			if err := ix.bounds(t, p, kc); err != nil {
+				return err
+			}
+			if err := checkFilterKeys(p, ix.HashKey, ix.RangeKey); err != nil {
+				return err
+			}
+			if in.ExclusiveStartKey != nil {
+				sk, err := ix.startKey(t, in.ExclusiveStartKey)
+				if err != nil {
+					return err
+				}
+				if p.reverse {
+					p.upper = minKey(p.upper, sk)
+				} else {
+					p.lower = maxKey(p.lower, after(sk))
+				}
+			}
+			out, err = s.run(r, t, p)
+			return err
 		}
 		kc, err := kcs.Bind(t.HashKey, t.RangeKey)
 		if err != nil {
@@ -241,12 +285,8 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		if err := t.bounds(p, kc); err != nil {
 			return err
 		}
-		if p.filter != nil {
-			for _, path := range p.filter.Paths() {
-				if n := path.Top(); n == t.HashKey || n == t.RangeKey {
-					return validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n)
-				}
-			}
+		if err := checkFilterKeys(p, t.HashKey, t.RangeKey); err != nil {
+			return err
 		}
 		if in.ExclusiveStartKey != nil {
 			sk, err := t.startKey(in.ExclusiveStartKey)
@@ -384,12 +424,22 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 		if err != nil {
 			return err
 		}
+		var ix *index
 		if in.IndexName != nil {
-			return noIndex(t, *in.IndexName)
+			if ix, err = t.readIndex(p, in); err != nil {
+				return err
+			}
+			p.lower, p.upper = ix.segmentRange(t, seg, total)
+		} else {
+			p.lower, p.upper = t.segmentRange(seg, total)
 		}
-		p.lower, p.upper = t.segmentRange(seg, total)
 		if in.ExclusiveStartKey != nil {
-			sk, err := t.startKey(in.ExclusiveStartKey)
+			var sk []byte
+			if ix != nil {
+				sk, err = ix.startKey(t, in.ExclusiveStartKey)
+			} else {
+				sk, err = t.startKey(in.ExclusiveStartKey)
+			}
 			if err != nil {
 				return err
 			}
@@ -405,6 +455,120 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkFilterKeys refuses filters on the key attributes of what is queried.
+func checkFilterKeys(p *readPlan, hash, rng string) error {
+	if p.filter == nil {
+		return nil
+	}
+	for _, path := range p.filter.Paths() {
+		if n := path.Top(); n == hash || n == rng {
+			return validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n)
+		}
+	}
+	return nil
+}
+
+// readIndex resolves IndexName for a Query or Scan and applies the index's
+// read rules: no consistent reads on a GSI; ALL_ATTRIBUTES only where the
+// projection has them (an LSI fetches the rest from the table).
+func (t *table) readIndex(p *readPlan, in *QueryInput) (*index, error) {
+	ix := t.indexNamed(*in.IndexName)
+	if ix == nil {
+		return nil, noIndex(t, *in.IndexName)
+	}
+	if ix.Global && p.consistent {
+		return nil, validation("Consistent reads are not supported on global secondary indexes")
+	}
+	p.index = ix
+	if ix.ProjType == "ALL" {
+		return ix, nil
+	}
+	wantsAll := str(in.Select) == "ALL_ATTRIBUTES"
+	if p.proj != nil && !wantsAll {
+		for _, path := range p.proj.Paths() {
+			if !ix.projects(t, path.Top()) {
+				wantsAll = true
+			}
+		}
+	}
+	if wantsAll {
+		if ix.Global {
+			if str(in.Select) == "ALL_ATTRIBUTES" {
+				return nil, invalidParam("Select type ALL_ATTRIBUTES is not supported for global secondary index " + ix.Name + " because its projection type is not ALL")
+			}
+			return ix, nil // attributes the GSI does not project are simply absent
+		}
+		p.fetchBase = true
+	}
+	return ix, nil
+}
+
+// bounds turns a key condition on the index into a range of index entries.
+func (ix *index) bounds(t *table, p *readPlan, kc *expr.KeyCond) error {
+	hash := kc.Hash.Values[0]
+	if hash.Kind != ix.HashType {
+		return invalidParam("Condition parameter type does not match schema type")
+	}
+	prefix := ix.partitionPrefix(t, hash)
+	p.lower, p.upper = prefix, prefixEnd(prefix)
+	if kc.Range == nil {
+		return nil
+	}
+	vals := kc.Range.Values
+	for _, v := range vals {
+		if v.Kind != ix.RangeType {
+			return invalidParam("Condition parameter type does not match schema type")
+		}
+	}
+	enc := func(v attr.Value) []byte { return attr.AppendKeyComponent(append([]byte(nil), prefix...), v) }
+	switch kc.Range.Op {
+	case "=":
+		k := enc(vals[0])
+		p.lower, p.upper = k, prefixEnd(k)
+	case "<":
+		p.upper = enc(vals[0])
+	case "<=":
+		p.upper = prefixEnd(enc(vals[0]))
+	case ">":
+		p.lower = prefixEnd(enc(vals[0]))
+	case ">=":
+		p.lower = enc(vals[0])
+	case "BETWEEN":
+		if c, _ := attr.Compare(vals[0], vals[1]); c > 0 {
+			return validationf("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}",
+				valueString(vals[0]), valueString(vals[1]))
+		}
+		p.lower, p.upper = enc(vals[0]), prefixEnd(enc(vals[1]))
+	case "begins_with":
+		if ix.RangeType == attr.N {
+			return validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
+		}
+		k := enc(vals[0])
+		k = k[:len(k)-2] // drop the terminator: any value with this prefix
+		p.lower = k
+		if e := prefixEnd(k); e != nil {
+			p.upper = minKey(p.upper, e)
+		}
+	default:
+		return fmt.Errorf("dynamodb: unknown key operator %q", kc.Range.Op)
+	}
+	return nil
+}
+
+// segmentRange is a parallel-scan segment of the index.
+func (ix *index) segmentRange(t *table, seg, total int64) (lower, upper []byte) {
+	lo := uint64(seg) * (1 << 32) / uint64(total)
+	hi := uint64(seg+1) * (1 << 32) / uint64(total)
+	base := ix.prefix(t)
+	lower = binary.BigEndian.AppendUint32(append([]byte(nil), base...), uint32(lo))
+	if hi >= 1<<32 {
+		upper = prefixEnd(base)
+	} else {
+		upper = binary.BigEndian.AppendUint32(append([]byte(nil), base...), uint32(hi))
+	}
+	return lower, upper
 }
 
 // segmentRange is segment seg of total over the 32-bit partition hash space.

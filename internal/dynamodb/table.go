@@ -61,6 +61,8 @@ type table struct {
 	TableClass        string               `json:"tableClass,omitempty"`
 	DeletionProtected bool                 `json:"deletionProtected,omitempty"`
 	OnDemand          *OnDemandThroughput  `json:"onDemand,omitempty"`
+	Indexes           []*index             `json:"indexes,omitempty"`
+	NextIndexID       uint16               `json:"nextIndexId,omitempty"`
 }
 
 func (t *table) arn() string {

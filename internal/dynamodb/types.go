@@ -59,6 +59,7 @@ type SecondaryIndex struct {
 	KeySchema             []KeySchemaElement     `json:"KeySchema,omitempty"`
 	Projection            *Projection            `json:"Projection,omitempty"`
 	ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+	OnDemandThroughput    *OnDemandThroughput    `json:"OnDemandThroughput,omitempty"`
 }
 
 type OnDemandThroughput struct {
@@ -84,6 +85,29 @@ type TableDescription struct {
 	SSEDescription            *SSEDescription                   `json:"SSEDescription,omitempty"`
 	OnDemandThroughput        *OnDemandThroughput               `json:"OnDemandThroughput,omitempty"`
 	WarmThroughput            *TableWarmThroughputDescription   `json:"WarmThroughput,omitempty"`
+	LocalSecondaryIndexes     []IndexDescription                `json:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes    []IndexDescription                `json:"GlobalSecondaryIndexes,omitempty"`
+}
+
+type IndexDescription struct {
+	IndexName             string                            `json:"IndexName"`
+	KeySchema             []KeySchemaElement                `json:"KeySchema"`
+	Projection            *Projection                       `json:"Projection"`
+	IndexStatus           string                            `json:"IndexStatus,omitempty"`
+	Backfilling           *bool                             `json:"Backfilling,omitempty"`
+	ProvisionedThroughput *ProvisionedThroughputDescription `json:"ProvisionedThroughput,omitempty"`
+	OnDemandThroughput    *OnDemandThroughput               `json:"OnDemandThroughput,omitempty"`
+	IndexSizeBytes        int64                             `json:"IndexSizeBytes"`
+	ItemCount             int64                             `json:"ItemCount"`
+	IndexArn              string                            `json:"IndexArn"`
+}
+
+type GlobalSecondaryIndexUpdate struct {
+	Create *SecondaryIndex `json:"Create,omitempty"`
+	Update *SecondaryIndex `json:"Update,omitempty"`
+	Delete *struct {
+		IndexName *string `json:"IndexName"`
+	} `json:"Delete,omitempty"`
 }
 
 type TableClassSummary struct {
@@ -144,17 +168,17 @@ type ListTablesOutput struct {
 }
 
 type UpdateTableInput struct {
-	AttributeDefinitions        []AttributeDefinition  `json:"AttributeDefinitions"`
-	TableName                   *string                `json:"TableName"`
-	BillingMode                 *string                `json:"BillingMode"`
-	ProvisionedThroughput       *ProvisionedThroughput `json:"ProvisionedThroughput"`
-	GlobalSecondaryIndexUpdates []map[string]any       `json:"GlobalSecondaryIndexUpdates"`
-	StreamSpecification         *StreamSpecification   `json:"StreamSpecification"`
-	SSESpecification            *SSESpecification      `json:"SSESpecification"`
-	ReplicaUpdates              []map[string]any       `json:"ReplicaUpdates"`
-	TableClass                  *string                `json:"TableClass"`
-	DeletionProtectionEnabled   *bool                  `json:"DeletionProtectionEnabled"`
-	OnDemandThroughput          *OnDemandThroughput    `json:"OnDemandThroughput"`
+	AttributeDefinitions        []AttributeDefinition        `json:"AttributeDefinitions"`
+	TableName                   *string                      `json:"TableName"`
+	BillingMode                 *string                      `json:"BillingMode"`
+	ProvisionedThroughput       *ProvisionedThroughput       `json:"ProvisionedThroughput"`
+	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate `json:"GlobalSecondaryIndexUpdates"`
+	StreamSpecification         *StreamSpecification         `json:"StreamSpecification"`
+	SSESpecification            *SSESpecification            `json:"SSESpecification"`
+	ReplicaUpdates              []map[string]any             `json:"ReplicaUpdates"`
+	TableClass                  *string                      `json:"TableClass"`
+	DeletionProtectionEnabled   *bool                        `json:"DeletionProtectionEnabled"`
+	OnDemandThroughput          *OnDemandThroughput          `json:"OnDemandThroughput"`
 }
 
 type DescribeLimitsOutput struct {
@@ -194,11 +218,13 @@ type Empty struct{}
 // Items.
 
 type ConsumedCapacity struct {
-	TableName          string    `json:"TableName,omitempty"`
-	CapacityUnits      float64   `json:"CapacityUnits"`
-	ReadCapacityUnits  *float64  `json:"ReadCapacityUnits,omitempty"`
-	WriteCapacityUnits *float64  `json:"WriteCapacityUnits,omitempty"`
-	Table              *Capacity `json:"Table,omitempty"`
+	TableName              string               `json:"TableName,omitempty"`
+	CapacityUnits          float64              `json:"CapacityUnits"`
+	ReadCapacityUnits      *float64             `json:"ReadCapacityUnits,omitempty"`
+	WriteCapacityUnits     *float64             `json:"WriteCapacityUnits,omitempty"`
+	Table                  *Capacity            `json:"Table,omitempty"`
+	LocalSecondaryIndexes  map[string]*Capacity `json:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes map[string]*Capacity `json:"GlobalSecondaryIndexes,omitempty"`
 }
 
 type Capacity struct {
