@@ -186,7 +186,7 @@ func TestGSIBackfill(t *testing.T) {
 	}
 	count := int32(0)
 	p := dynamodb.NewQueryPaginator(c, &dynamodb.QueryInput{TableName: aws.String("Notes"), IndexName: aws.String("byColor"),
-		KeyConditionExpression: aws.String("Color = :c AND NoteId BETWEEN :a AND :b"),
+		KeyConditionExpression:    aws.String("Color = :c AND NoteId BETWEEN :a AND :b"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":c": s("blue"), ":a": n("100"), ":b": n("199")}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

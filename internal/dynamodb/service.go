@@ -65,6 +65,8 @@ func New(o Options) *Service {
 			"BatchWriteItem":     awsjson.Operation(s.BatchWriteItem),
 			"Query":              awsjson.Operation(s.Query),
 			"Scan":               awsjson.Operation(s.Scan),
+			"TransactWriteItems": awsjson.Operation(s.TransactWriteItems),
+			"TransactGetItems":   awsjson.Operation(s.TransactGetItems),
 		},
 	}
 	return s
