@@ -34,7 +34,7 @@ func start(t testing.TB) *cloud {
 		BaseEndpoint: aws.String(srv.URL),
 	}
 	return &cloud{url: srv.URL, cfg: cfg,
-		lam: lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.RetryMaxAttempts = 1 }),
+		lam:  lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.RetryMaxAttempts = 1 }),
 		logs: cloudwatchlogs.NewFromConfig(cfg)}
 }
 
@@ -102,4 +102,8 @@ func (c *cloud) invoke(t testing.TB, name, payload string, mut ...func(*lambda.I
 		t.Fatalf("Invoke %s: %v", name, err)
 	}
 	return out
+}
+
+func errorAs[T error](err error, target *T) bool {
+	return err != nil && asError(err, target)
 }

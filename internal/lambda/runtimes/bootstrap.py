@@ -56,7 +56,8 @@ def _decimal_default(o):
 
 
 def _error_body(exc, request_id):
-    tb = traceback.extract_tb(exc.__traceback__)
+    # The runtime's own frames are not the function's business.
+    tb = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
     return {
         "errorMessage": str(exc),
         "errorType": type(exc).__name__,
