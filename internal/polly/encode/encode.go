@@ -174,36 +174,65 @@ func PCMBytes(s []int16) []byte {
 const resampleTaps = 16
 
 // Resample converts s from rate in to rate out with a Blackman-windowed
-// sinc filter whose cut-off is 0.95 of the lower Nyquist frequency.
+// sinc filter whose cut-off is 0.95 of the lower Nyquist frequency. It is
+// polyphase: the ratio reduced to out/in = L/M has L phases, whose
+// coefficients are computed once per call.
 func Resample(s []int16, in, out int) []int16 {
 	if in == out || len(s) == 0 {
 		return append([]int16(nil), s...)
 	}
+	g := gcd(in, out)
+	L, M := out/g, in/g
 	ratio := float64(out) / float64(in)
 	cut := 0.95 * math.Min(1, ratio) // cut-off relative to the input Nyquist
 	half := int(math.Ceil(resampleTaps / cut))
-	n := int(math.Floor(float64(len(s)) * ratio))
-	o := make([]int16, n)
-	step := 1 / ratio
-	for i := range o {
-		t := float64(i) * step
-		c := int(math.Floor(t))
-		var acc, wsum float64
-		for j := c - half + 1; j <= c+half; j++ {
-			if j < 0 || j >= len(s) {
-				continue
-			}
-			x := t - float64(j)
-			k := cut * sinc(cut*x) * blackman(x, float64(half))
-			acc += k * float64(s[j])
-			wsum += k
+	taps := 2 * half
+	// coefficient k of phase p weighs input sample c-half+1+k, where
+	// output i sits at input time t = c + p/L, c = floor(i*M/L)
+	coef := make([]float64, L*taps)
+	for p := range L {
+		frac := float64(p) / float64(L)
+		var sum float64
+		row := coef[p*taps : (p+1)*taps]
+		for k := range row {
+			x := frac - float64(k-half+1)
+			row[k] = cut * sinc(cut*x) * blackman(x, float64(half))
+			sum += row[k]
 		}
-		if wsum != 0 {
-			acc /= wsum // unit gain at DC, also at the edges
+		for k := range row {
+			row[k] /= sum // unit gain at DC
+		}
+	}
+	n := int(int64(len(s)) * int64(L) / int64(M))
+	o := make([]int16, n)
+	for i := range o {
+		pos := int64(i) * int64(M)
+		c := int(pos / int64(L))
+		p := int(pos % int64(L))
+		row := coef[p*taps : (p+1)*taps]
+		j0 := c - half + 1
+		var acc float64
+		if j0 >= 0 && j0+taps <= len(s) {
+			for k, w := range row {
+				acc += w * float64(s[j0+k])
+			}
+		} else {
+			for k, w := range row {
+				if j := j0 + k; j >= 0 && j < len(s) {
+					acc += w * float64(s[j])
+				}
+			}
 		}
 		o[i] = clamp16(acc)
 	}
 	return o
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 func sinc(x float64) float64 {
