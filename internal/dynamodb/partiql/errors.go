@@ -64,6 +64,7 @@ const (
 	detExpectedKeyword  = "Expected keyword %s"
 	detExpectedToken    = "Expected token %s"
 	detMissingRightBrak = "Expected right bracket"
+	detArity            = "Incorrect number of arguments to function %s"
 )
 
 func validation(format string, args ...any) *awserr.Error {

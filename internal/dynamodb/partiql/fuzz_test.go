@@ -2,10 +2,12 @@ package partiql
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb/attr"
+	"github.com/nimbus-cloud/nimbus/internal/dynamodb/expr"
 )
 
 // FuzzParse feeds arbitrary statements to Parse and Plan: they must never
@@ -69,4 +71,51 @@ func checkPlanParses(t *testing.T, src string, p *Plan, schema Schema) {
 		}
 	}
 	checkExpressionsLenient(t, src, p, schema)
+}
+
+// checkExpressionsLenient parses p's expressions with package expr and
+// fails on the errors a correct translation never causes.
+func checkExpressionsLenient(t *testing.T, src string, p *Plan, schema Schema) {
+	t.Helper()
+	env := expr.NewEnv(p.Names, p.Values)
+	ok := true
+	check := func(what string, err error) {
+		if err == nil {
+			return
+		}
+		ok = false
+		msg := err.Error()
+		for _, bad := range []string{"Syntax error", "not defined", "unused", "redundant parentheses", "reserved keyword", "Query condition missed", "Query key condition not supported", "KeyConditionExpressions"} {
+			if strings.Contains(msg, bad) {
+				t.Fatalf("%q: %s of plan %+v: %v", src, what, p, err)
+			}
+		}
+	}
+	if p.KeyConditionExpression != "" {
+		kc, err := env.ParseKeyCondition(p.KeyConditionExpression)
+		check("KeyConditionExpression", err)
+		if err == nil {
+			_, err = kc.Bind(schema.HashKey, schema.RangeKey)
+			check("KeyConditionExpression", err)
+		}
+	}
+	if p.FilterExpression != "" {
+		_, err := env.Condition("FilterExpression", p.FilterExpression)
+		check("FilterExpression", err)
+	}
+	if p.ConditionExpression != "" {
+		_, err := env.Condition("ConditionExpression", p.ConditionExpression)
+		check("ConditionExpression", err)
+	}
+	if p.UpdateExpression != "" {
+		_, err := env.Update(p.UpdateExpression)
+		check("UpdateExpression", err)
+	}
+	if p.ProjectionExpression != "" {
+		_, err := env.Projection(p.ProjectionExpression)
+		check("ProjectionExpression", err)
+	}
+	if ok {
+		check("placeholders", env.Unused())
+	}
 }

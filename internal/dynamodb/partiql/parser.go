@@ -811,7 +811,25 @@ func (p *parser) tuple() (node, error) {
 	return tn, nil
 }
 
+// arity is the number of arguments of each function; unknown functions
+// are reported when translated.
+var arity = map[string]int{
+	"BEGINS_WITH": 2, "CONTAINS": 2, "ATTRIBUTE_TYPE": 2, "EXISTS": 1, "MISSING": 1,
+	"SIZE": 1, "LIST_APPEND": 2,
+}
+
 func (p *parser) call(name string) (node, error) {
+	c, err := p.callArgs(name)
+	if err != nil {
+		return nil, err
+	}
+	if n, ok := arity[name]; ok && len(c.args) != n {
+		return nil, malformed(detArity, strings.ToLower(name))
+	}
+	return c, nil
+}
+
+func (p *parser) callArgs(name string) (*callNode, error) {
 	c := &callNode{name: name}
 	if p.isOp(")") {
 		return c, nil
