@@ -42,22 +42,19 @@ var opRules = map[string]opRule{
 const maxIn = 100
 
 // checkOperands applies DynamoDB's rules for op's values, in its order:
-// count, same type, type for the operator, BETWEEN bounds. op is valid.
+// count, then value by value the type for the operator and the same type as
+// the first, then BETWEEN bounds. op is valid.
 func checkOperands(op string, vals []attr.Value) error {
 	r := opRules[op]
 	if len(vals) < r.min || r.max >= 0 && len(vals) > r.max {
 		return invalid("Invalid number of argument(s) for the %s ComparisonOperator", op)
 	}
-	for _, v := range vals[min(1, len(vals)):] {
+	for _, v := range vals {
+		if r.kinds != nil && !slices.Contains(r.kinds, v.Kind) {
+			return invalid("ComparisonOperator %s is not valid for %s AttributeValue type", op, v.Kind)
+		}
 		if v.Kind != vals[0].Kind {
 			return invalid("AttributeValues inside AttributeValueList must be of same type")
-		}
-	}
-	if r.kinds != nil {
-		for _, v := range vals {
-			if !slices.Contains(r.kinds, v.Kind) {
-				return invalid("ComparisonOperator %s is not valid for %s AttributeValue type", op, v.Kind)
-			}
 		}
 	}
 	if op == "BETWEEN" {
@@ -152,57 +149,62 @@ func (o *Out) Expected(exp map[string]ExpectedAttributeValue, conditionalOp *str
 	if err := c.err(); err != nil {
 		return "", err
 	}
+	parts := make([]part, 0, len(keys))
+	for _, k := range keys {
+		p, err := o.expected(k, exp[k])
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, p)
+	}
 	joinOp, err := conditionalOperator(conditionalOp, len(exp))
 	if err != nil {
 		return "", err
-	}
-	parts := make([]part, 0, len(keys))
-	for _, k := range keys {
-		e := exp[k]
-		if e.Value != nil && e.AttributeValueList != nil {
-			return "", invalid("Value and AttributeValueList cannot be used together for Attribute: %s", k)
-		}
-		if e.ComparisonOperator != nil {
-			op := *e.ComparisonOperator
-			if e.Exists != nil {
-				return "", invalid("Exists and ComparisonOperator cannot be used together for Attribute: %s", k)
-			}
-			vals := e.AttributeValueList
-			if e.Value != nil {
-				vals = []attr.Value{*e.Value}
-			}
-			if vals == nil && op != "NULL" && op != "NOT_NULL" {
-				return "", invalid("Value or AttributeValueList must be used with ComparisonOperator: %s for Attribute: %s", op, k)
-			}
-			if err := checkOperands(op, vals); err != nil {
-				return "", err
-			}
-			parts = append(parts, o.comparison(k, op, vals))
-			continue
-		}
-		if e.AttributeValueList != nil {
-			return "", invalid("AttributeValueList can only be used with a ComparisonOperator for Attribute: %s", k)
-		}
-		switch {
-		case e.Exists != nil && !*e.Exists:
-			if e.Value != nil {
-				return "", invalid("Value cannot be used when Exists is false for Attribute: %s", k)
-			}
-			parts = append(parts, o.comparison(k, "NULL", nil))
-		case e.Value == nil:
-			exists := "null"
-			if e.Exists != nil {
-				exists = "true"
-			}
-			return "", invalid("Value must be provided when Exists is %s for Attribute: %s", exists, k)
-		default:
-			parts = append(parts, o.comparison(k, "EQ", []attr.Value{*e.Value}))
-		}
 	}
 	if len(parts) == 0 {
 		return "", nil
 	}
 	return join(parts, joinOp), nil
+}
+
+// expected checks and translates one Expected entry, with DynamoDB's checks
+// in DynamoDB's order.
+func (o *Out) expected(k string, e ExpectedAttributeValue) (part, error) {
+	switch {
+	case e.Exists != nil && e.ComparisonOperator != nil:
+		return part{}, invalid("Exists and ComparisonOperator cannot be used together for Attribute: %s", k)
+	case e.Value != nil && e.AttributeValueList != nil:
+		return part{}, invalid("Value and AttributeValueList cannot be used together for Attribute: %s", k)
+	case e.ComparisonOperator == nil && e.AttributeValueList != nil:
+		return part{}, invalid("AttributeValueList can only be used with a ComparisonOperator for Attribute: %s", k)
+	case e.Exists != nil && !*e.Exists && e.Value != nil:
+		return part{}, invalid("Value cannot be used when Exists is false for Attribute: %s", k)
+	case e.Value == nil && e.AttributeValueList == nil:
+		switch {
+		case e.ComparisonOperator != nil:
+			if op := *e.ComparisonOperator; op != "NULL" && op != "NOT_NULL" {
+				return part{}, invalid("Value or AttributeValueList must be used with ComparisonOperator: %s for Attribute: %s", op, k)
+			}
+		case e.Exists == nil:
+			return part{}, invalid("Value must be provided when Exists is null for Attribute: %s", k)
+		case *e.Exists:
+			return part{}, invalid("Value must be provided when Exists is true for Attribute: %s", k)
+		}
+	}
+	if e.ComparisonOperator == nil {
+		if e.Value == nil { // Exists is false
+			return o.comparison(k, "NULL", nil), nil
+		}
+		return o.comparison(k, "EQ", []attr.Value{*e.Value}), nil
+	}
+	op, vals := *e.ComparisonOperator, e.AttributeValueList
+	if e.Value != nil {
+		vals = []attr.Value{*e.Value}
+	}
+	if err := checkOperands(op, vals); err != nil {
+		return part{}, err
+	}
+	return o.comparison(k, op, vals), nil
 }
 
 // checkConditions applies the constraint and operand rules to a
@@ -232,10 +234,6 @@ func (o *Out) Conditions(param string, conds map[string]Condition, conditionalOp
 	if err := checkConditions(param, conds, keys, conditionalOp); err != nil {
 		return "", err
 	}
-	joinOp, err := conditionalOperator(conditionalOp, len(conds))
-	if err != nil {
-		return "", err
-	}
 	parts := make([]part, 0, len(keys))
 	for _, k := range keys {
 		op, vals := *conds[k].ComparisonOperator, conds[k].AttributeValueList
@@ -243,6 +241,10 @@ func (o *Out) Conditions(param string, conds map[string]Condition, conditionalOp
 			return "", err
 		}
 		parts = append(parts, o.comparison(k, op, vals))
+	}
+	joinOp, err := conditionalOperator(conditionalOp, len(conds))
+	if err != nil {
+		return "", err
 	}
 	if len(parts) == 0 {
 		return "", nil

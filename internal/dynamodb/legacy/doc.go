@@ -57,9 +57,13 @@
 // outside its enum, a missing ComparisonOperator, an empty AttributesToGet)
 // are reported first, in the "N validation errors detected" form of the
 // request validation layer; the service's own constraint pass should catch
-// them first so that they join its other violations. Then come the
-// ConditionalOperator rules, then each entry's rules in sorted key order:
-// argument count, same type, operand type for the operator, BETWEEN bounds.
+// them first so that they join its other violations. Then each entry is
+// checked in sorted key order (for Expected: Exists with ComparisonOperator,
+// Value with AttributeValueList, AttributeValueList without operator, Value
+// with Exists false, a missing Value; then for every entry the argument
+// count, each value's type for the operator and sameness with the first,
+// and BETWEEN bounds), and only then the ConditionalOperator rules, as
+// DynamoDB Local's converter orders them.
 // KeyConditions then checks the number of conditions and that each operator
 // can be answered from an index; the schema checks (missing key, wrong key
 // type, range operator on the hash key) are left to expr.KeyConditions.Bind
