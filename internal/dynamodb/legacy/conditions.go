@@ -37,6 +37,8 @@ var opRules = map[string]opRule{
 	"BEGINS_WITH":  {1, 1, []attr.Kind{attr.S, attr.B}, true},
 }
 
+var symbols = map[string]string{"EQ": "=", "NE": "<>", "LT": "<", "LE": "<=", "GT": ">", "GE": ">="}
+
 // maxIn is the expression language's limit on IN operands; longer legacy
 // IN lists are split into OR'ed groups.
 const maxIn = 100
@@ -101,8 +103,7 @@ func (o *Out) comparison(name, op string, vals []attr.Value) part {
 		}
 		return part{strings.Join(groups, " OR "), len(groups) > 1}
 	}
-	sym := map[string]string{"EQ": "=", "NE": "<>", "LT": "<", "LE": "<=", "GT": ">", "GE": ">="}[op]
-	return part{a + " " + sym + " " + o.value(vals[0]), false}
+	return part{a + " " + symbols[op] + " " + o.value(vals[0]), false}
 }
 
 func join(parts []part, op string) string {

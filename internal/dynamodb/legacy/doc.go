@@ -69,7 +69,9 @@
 // type, range operator on the hash key) are left to expr.KeyConditions.Bind
 // and KeyCond.CheckTypes, whose messages are the same for both forms.
 // DynamoDB reports a non-indexable operator only after the schema checks; we
-// report it before them, so a request with both problems gets the other one.
+// report it before them (the expression language cannot carry it to Bind),
+// so a request with both problems gets the non-indexable error where
+// DynamoDB would name the schema problem.
 //
 // # Limits
 //
