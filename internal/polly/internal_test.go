@@ -3,6 +3,7 @@ package polly
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"os/exec"
 	"strings"
@@ -207,5 +208,20 @@ func parseSSMLShape(s string) (int, error) {
 			return n, err
 		}
 		n++
+	}
+}
+
+func TestMissingEspeakIsServiceFailure(t *testing.T) {
+	kv, err := pebble.OpenMem(pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	s := New(Options{KV: kv, Espeak: "/nonexistent/espeak-ng"})
+	defer s.Close()
+	_, err = s.SynthesizeSpeech(context.Background(), &SynthesizeSpeechInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: ptr("hello")})
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.Code != "ServiceFailureException" || ae.HTTPStatus() != 500 || !strings.Contains(ae.Message, "espeak-ng") {
+		t.Errorf("err = %v", err)
 	}
 }
