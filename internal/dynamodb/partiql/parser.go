@@ -215,6 +215,9 @@ func (p *parser) statement() (*Statement, error) {
 
 func (p *parser) selectStmt() (*Statement, error) {
 	st := &Statement{kind: Select}
+	if p.peek().keyword("DISTINCT") {
+		return nil, validation(msgUnsupportedToken, "DISTINCT")
+	}
 	for {
 		if p.isOp("*") {
 			st.star = true
@@ -267,6 +270,14 @@ func (p *parser) selectStmt() (*Statement, error) {
 			}
 		}
 	}
+	for _, clause := range []string{"GROUP", "HAVING", "LIMIT", "OFFSET"} {
+		if p.peek().keyword(clause) {
+			if clause == "GROUP" {
+				clause = "GROUP BY"
+			}
+			return nil, validation(msgUnsupportedClause, clause)
+		}
+	}
 	return st, nil
 }
 
@@ -317,12 +328,13 @@ func (p *parser) insertStmt() (*Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch item.(type) {
-	case *tupleNode, *paramNode:
-	default:
+	if _, ok := item.(*tupleNode); !ok {
 		return nil, validation(msgInsertFormat)
 	}
 	st.item = item
+	if p.peek().keyword("ON") && p.peekAt(1).keyword("CONFLICT") {
+		return nil, validation(msgUnsupportedClause, "ON CONFLICT")
+	}
 	if p.peek().keyword("RETURNING") {
 		return nil, validation(msgInsertReturning)
 	}

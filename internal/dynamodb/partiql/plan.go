@@ -10,7 +10,25 @@ import (
 
 // Schema describes the key of the table, or of the index named in FROM,
 // that a statement targets. RangeKey is "" when there is no sort key.
-type Schema struct{ HashKey, RangeKey string }
+// HashType and RangeType, when set (attr.S, attr.N or attr.B), let Plan
+// refuse key values of the wrong type as DynamoDB's PartiQL layer does;
+// left zero, the service's own key checks apply.
+type Schema struct {
+	HashKey, RangeKey   string
+	HashType, RangeType attr.Kind
+}
+
+// checkKeyType reports a key value whose type differs from the schema's.
+func (s Schema) checkKeyType(name string, v attr.Value) error {
+	want := s.HashType
+	if name != s.HashKey {
+		want = s.RangeType
+	}
+	if want != 0 && v.Kind != want {
+		return validation(msgKeyType, name)
+	}
+	return nil
+}
 
 // Plan is the DynamoDB request equivalent to a statement with its
 // parameters bound. Expressions are in DynamoDB's expression language,
@@ -205,12 +223,14 @@ func (s *Statement) fullKey(b *builder, schema Schema, incomplete string) (attr.
 	for _, c := range conjuncts(s.where) {
 		name, val, ok := keyEquality(c)
 		if ok && (name == schema.HashKey || name == schema.RangeKey && name != "") {
-			if _, dup := key[name]; dup {
-				return nil, nil, validation(msgMultipleOnKey, name)
-			}
 			v, err := b.eval(val, name)
 			if err != nil {
 				return nil, nil, err
+			}
+			// A repeated equality with the same value is harmless; with
+			// another value it names no single item.
+			if old, dup := key[name]; dup && !attr.Equal(old, v) {
+				return nil, nil, validation(msgMultipleOnKey, name)
 			}
 			key[name] = v
 			continue
@@ -222,6 +242,13 @@ func (s *Statement) fullKey(b *builder, schema Schema, incomplete string) (attr.
 	}
 	if _, ok := key[schema.RangeKey]; schema.RangeKey != "" && !ok {
 		return nil, nil, awserr.New("ValidationException", incomplete)
+	}
+	for _, k := range []string{schema.HashKey, schema.RangeKey} {
+		if v, ok := key[k]; ok {
+			if err := schema.checkKeyType(k, v); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	return key, rest, nil
 }
@@ -276,7 +303,7 @@ func (s *Statement) planSelect(b *builder, schema Schema) (*Plan, error) {
 	if hash < 0 {
 		query = false
 	}
-	if len(s.order) > 0 && hash < 0 {
+	if len(s.order) > 0 && !hashBound(s.where, schema.HashKey) {
 		return nil, validation(msgOrderByNoHash)
 	}
 	if !s.star {
@@ -305,6 +332,9 @@ func (s *Statement) planSelect(b *builder, schema Schema) (*Plan, error) {
 		}
 		p.Op, p.Key = "GetItem", key
 		return p, nil
+	}
+	if err := keyTypes(b, schema, terms[hash], rangeTerm(terms, rng)); err != nil {
+		return nil, err
 	}
 	p.Op = "Query"
 	kc, err := b.cond(terms[hash], precAnd)
@@ -337,6 +367,81 @@ func (s *Statement) planSelect(b *builder, schema Schema) (*Plan, error) {
 	return p, nil
 }
 
+// hashBound reports whether every way n can be true compares the partition
+// key with a value, which DynamoDB requires of a WHERE clause with ORDER BY:
+// a term on the key binds it, AND binds it if either side does, OR only if
+// both do.
+func hashBound(n node, hash string) bool {
+	switch n := n.(type) {
+	case *binNode:
+		switch n.op {
+		case "AND":
+			return hashBound(n.l, hash) || hashBound(n.r, hash)
+		case "OR":
+			return hashBound(n.l, hash) && hashBound(n.r, hash)
+		}
+		return onKey(n.l, hash) && isValue(n.r) || onKey(n.r, hash) && isValue(n.l)
+	case *betweenNode:
+		return !n.not && onKey(n.x, hash)
+	case *inNode:
+		return !n.not && onKey(n.x, hash) && len(n.items) > 0
+	case *callNode:
+		return len(n.args) == 2 && onKey(n.args[0], hash) && isValue(n.args[1])
+	}
+	return false
+}
+
+// onKey reports whether n is the top-level attribute name.
+func onKey(n node, name string) bool {
+	p, ok := n.(*pathNode)
+	if !ok {
+		return false
+	}
+	s, ok := p.simple()
+	return ok && s == name
+}
+
+func rangeTerm(terms []node, i int) node {
+	if i < 0 {
+		return nil
+	}
+	return terms[i]
+}
+
+// keyTypes checks the values a Query's key condition compares the keys
+// with against the schema's key types.
+func keyTypes(b *builder, schema Schema, hash, rng node) error {
+	check := func(name string, n node) error {
+		if !isValue(n) {
+			return nil
+		}
+		v, err := b.eval(n, name)
+		if err != nil {
+			return err
+		}
+		return schema.checkKeyType(name, v)
+	}
+	_, hv, _ := keyEquality(hash)
+	if err := check(schema.HashKey, hv); err != nil {
+		return err
+	}
+	var vals []node
+	switch n := rng.(type) {
+	case *binNode:
+		vals = []node{n.l, n.r}
+	case *betweenNode:
+		vals = []node{n.lo, n.hi}
+	case *callNode:
+		vals = n.args
+	}
+	for _, v := range vals {
+		if err := check(schema.RangeKey, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func btoi(b bool) int {
 	if b {
 		return 1
@@ -353,14 +458,7 @@ func isEquality(n node) bool {
 // accepts on the sort key: a comparison with a value, BETWEEN values, or
 // begins_with.
 func rangeCondition(n node, name string) bool {
-	isKey := func(x node) bool {
-		p, ok := x.(*pathNode)
-		if !ok {
-			return false
-		}
-		s, ok := p.simple()
-		return ok && s == name
-	}
+	isKey := func(x node) bool { return onKey(x, name) }
 	switch n := n.(type) {
 	case *binNode:
 		switch n.op {
@@ -388,8 +486,12 @@ func (s *Statement) planInsert(b *builder, schema Schema) (*Plan, error) {
 		if k == "" {
 			continue
 		}
-		if _, ok := item[k]; !ok {
+		kv, ok := item[k]
+		if !ok {
 			return nil, validation(msgMissingKey, k)
+		}
+		if err := schema.checkKeyType(k, kv); err != nil {
+			return nil, err
 		}
 	}
 	return &Plan{

@@ -10,6 +10,9 @@ import (
 var (
 	composite = Schema{HashKey: "pk", RangeKey: "sk"}
 	hashOnly  = Schema{HashKey: "id"}
+
+	typed          = Schema{HashKey: "id", HashType: attr.S}
+	typedComposite = Schema{HashKey: "pk", RangeKey: "sk", HashType: attr.S, RangeType: attr.N}
 )
 
 func TestPlan(t *testing.T) {
@@ -83,8 +86,6 @@ func TestPlan(t *testing.T) {
 			`op: PutItem` + "\n" + `item: {"m":{"M":{"l":{"L":[]}}},"n":{"NS":["1","2"]},"ok":{"BOOL":true},"pk":{"S":"a"},"sk":{"N":"1"},"tags":{"SS":["x","y"]}}` + "\ncondition: attribute_not_exists(pk)"},
 		{"insert params", `INSERT INTO t VALUE {'id': ?, 'b': ?}`, hashOnly, []attr.Value{S("k"), {Kind: attr.B, Bytes: []byte("hi")}},
 			`op: PutItem` + "\n" + `item: {"b":{"B":"aGk="},"id":{"S":"k"}}` + "\ncondition: attribute_not_exists(id)"},
-		{"insert whole item param", `INSERT INTO t VALUE ?`, hashOnly, []attr.Value{{Kind: attr.M, Map: map[string]attr.Value{"id": S("z")}}},
-			`op: PutItem` + "\n" + `item: {"id":{"S":"z"}}` + "\ncondition: attribute_not_exists(id)"},
 
 		// UPDATE
 		{"update set", `UPDATE "t" SET a = 1, b.c[0] = 'x' SET d = ? WHERE pk = 'p' AND sk = 2`, composite, []attr.Value{S("v")},
@@ -103,6 +104,13 @@ func TestPlan(t *testing.T) {
 			`op: DeleteItem` + "\n" + `key: {"pk":{"S":"a"},"sk":{"N":"1"}}`},
 		{"delete with condition", `DELETE FROM t WHERE id = ? AND version < ? RETURNING ALL OLD *`, hashOnly, []attr.Value{S("k"), N("3")},
 			`op: DeleteItem` + "\n" + `key: {"id":{"S":"k"}}` + "\ncondition: version < 3\nreturn: ALL_OLD"},
+
+		{"repeated equal key", `DELETE FROM t WHERE id = 'a' AND id = 'a'`, hashOnly, nil,
+			`op: DeleteItem` + "\n" + `key: {"id":{"S":"a"}}`},
+		{"order by with hash in both branches", `SELECT * FROM t WHERE pk = 'a' OR pk = 'b' ORDER BY pk`, composite, nil,
+			"op: Scan\nfilter: pk = 'a' OR pk = 'b'"},
+		{"typed schema accepts right types", `SELECT * FROM t WHERE pk = 'a' AND sk BETWEEN 1 AND 2`, typedComposite, nil,
+			"op: Query\nkeycond: pk = 'a' AND sk BETWEEN 1 AND 2"},
 
 		// EXISTS
 		{"exists", `EXISTS(SELECT * FROM "t" WHERE pk = 'a' AND sk = 1 AND qty > 0)`, composite, nil,
@@ -183,11 +191,19 @@ func TestErrors(t *testing.T) {
 		{"delete non-key", `DELETE FROM t WHERE name = 'alpha'`, hashOnly, nil, "Where clause does not contain a mandatory equality on all key attributes"},
 		{"delete returning new", `DELETE FROM t WHERE id = 'a' RETURNING ALL NEW *`, hashOnly, nil, "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements."},
 		{"returning without star", `UPDATE t SET a = 1 WHERE id = 'a' RETURNING ALL NEW`, hashOnly, nil, "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"},
-		{"insert without sort key", `INSERT INTO t VALUE {'pk': 'a'}`, composite, nil, "One or more parameter values were invalid: Missing the key sk in the item"},
+		{"insert without sort key", `INSERT INTO t VALUE {'pk': 'a'}`, composite, nil, "Key attribute should be present in the item: Key sk"},
 		{"insert values", `INSERT INTO t VALUES ('a')`, composite, nil, `Unsupported operation: Inserting multiple items in a single statement is not supported, use "INSERT INTO tableName VALUE item" instead`},
 		{"insert bag", `INSERT INTO t << {'id': 'a'} >>`, hashOnly, nil, `Unsupported operation: Inserting multiple items in a single statement is not supported, use "INSERT INTO tableName VALUE item" instead`},
 		{"insert list", `INSERT INTO t VALUE ['a']`, hashOnly, nil, "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement."},
-		{"insert param not a map", `INSERT INTO t VALUE ?`, hashOnly, []attr.Value{S("x")}, "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement."},
+		{"insert param item", `INSERT INTO t VALUE ?`, hashOnly, []attr.Value{{Kind: attr.M, Map: map[string]attr.Value{"id": S("z")}}}, "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement."},
+		{"insert on conflict", `INSERT INTO t VALUE {'id': 'a'} ON CONFLICT DO NOTHING`, hashOnly, nil, "Unsupported clause: ON CONFLICT"},
+		{"insert key type", `INSERT INTO t VALUE {'id': 1}`, typed, nil, "Key attribute's data type should match its data type in table's schema: Key id"},
+		{"update key type", `UPDATE t SET a = 1 WHERE id = 1`, typed, nil, "Key attribute's data type should match its data type in table's schema: Key id"},
+		{"get key type", `SELECT * FROM t WHERE id = ?`, typed, []attr.Value{N("1")}, "Key attribute's data type should match its data type in table's schema: Key id"},
+		{"query range key type", `SELECT * FROM t WHERE pk = 'a' AND sk > 'x'`, typedComposite, nil, "Key attribute's data type should match its data type in table's schema: Key sk"},
+		{"distinct", `SELECT DISTINCT a FROM t`, hashOnly, nil, "Unsupported token in expression: DISTINCT"},
+		{"limit", `SELECT * FROM t WHERE id = 'a' LIMIT 1`, hashOnly, nil, "Unsupported clause: LIMIT"},
+		{"group by", `SELECT * FROM t GROUP BY a`, hashOnly, nil, "Unsupported clause: GROUP BY"},
 		{"insert returning", `INSERT INTO t VALUE {'id': 'a'} RETURNING ALL OLD *`, hashOnly, nil, "RETURNING is not supported in INSERT"},
 		{"insert index", `INSERT INTO "t"."i" VALUE {'id': 'a'}`, hashOnly, nil, "This operation is not supported on an index"},
 		{"duplicate tuple key", `INSERT INTO t VALUE {'id': 'a', 'id': 'b'}`, hashOnly, nil, "Duplicate keys in tuple. Key: id under item"},
