@@ -76,9 +76,10 @@
 // # Limits
 //
 // The generated expressions are subject to expr's limits (4 KB of text, 300
-// operators). Legacy maps large enough to reach them (a few hundred
-// conditions) are rejected with an expression error, where DynamoDB might
-// accept them.
+// operators): about 150 conditions in one map, or about 580 values in one
+// IN list. Larger legacy parameters are rejected with an expression error
+// ("Invalid FilterExpression: The expression contains too many operators"),
+// where DynamoDB might accept them or word its refusal differently.
 //
 // # Sources
 //

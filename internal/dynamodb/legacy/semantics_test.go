@@ -89,8 +89,16 @@ func legacyContains(a, v attr.Value) bool {
 	return false
 }
 
-func s(v string) attr.Value     { return attr.Value{Kind: attr.S, Str: v} }
-func n(v string) attr.Value     { return attr.Value{Kind: attr.N, Str: v} }
+func s(v string) attr.Value { return attr.Value{Kind: attr.S, Str: v} }
+
+// n makes a number in canonical form, as the wire decoder gives it.
+func n(v string) attr.Value {
+	c, err := attr.ParseNumber(v)
+	if err != nil {
+		panic(err)
+	}
+	return attr.Value{Kind: attr.N, Str: c}
+}
 func b(v string) attr.Value     { return attr.Value{Kind: attr.B, Bytes: []byte(v)} }
 func ss(v ...string) attr.Value { return attr.Value{Kind: attr.SS, Strs: v} }
 func ns(v ...string) attr.Value { return attr.Value{Kind: attr.NS, Strs: v} }
@@ -361,3 +369,49 @@ func TestUpdateSemantics(t *testing.T) {
 }
 
 func ptr2(v attr.Value) *attr.Value { return &v }
+
+// TestKeyConditionSemantics checks the translated key conditions against the
+// legacy semantics on items with sample sort-key values.
+func TestKeyConditionSemantics(t *testing.T) {
+	checked := 0
+	for _, op := range []string{"EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN"} {
+		for _, vals := range operands {
+			if checkOperands(op, vals) != nil {
+				continue
+			}
+			var o Out
+			src, err := o.KeyConditions(map[string]Condition{
+				"pk": {ComparisonOperator: ptr("EQ"), AttributeValueList: []attr.Value{s("x")}},
+				"a":  {ComparisonOperator: &op, AttributeValueList: vals},
+			})
+			if err != nil {
+				t.Fatalf("%s %v: %v", op, vals, err)
+			}
+			kc, err := expr.NewEnv(o.Names, o.Values).ParseKeyCondition(src)
+			if err != nil {
+				t.Fatalf("%q: %v", src, err)
+			}
+			bound, err := kc.Bind("pk", "a")
+			if err != nil {
+				t.Fatalf("%q: %v", src, err)
+			}
+			for _, it := range items() {
+				it["pk"] = it["k"]
+				a, ok := it["a"]
+				want := legacyMatch("EQ", it["pk"], true, []attr.Value{s("x")}) && legacyMatch(op, a, ok, vals)
+				if got, _ := bound.Cond().Eval(it); got != want {
+					t.Errorf("%q on %v gives %v, legacy semantics %v", src, it, got, want)
+				}
+				if ok && a.Kind == vals[0].Kind && slices.Contains(scalar, a.Kind) { // key values are scalars
+					if got := bound.MatchRange(a); got != legacyMatch(op, a, true, vals) {
+						t.Errorf("%q: MatchRange(%v) = %v", src, a, got)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 200 {
+		t.Errorf("only %d evaluations checked", checked)
+	}
+}
