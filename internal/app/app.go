@@ -81,11 +81,11 @@ func New(cfg config.Config) (*App, error) {
 	}
 	a.edge = edge.New(cfg, version.String(), a.keys)
 
-	a.ddb = dynamodb.New(dynamodb.Options{KV: a.kv, Log: a.log})
+	a.ddb = dynamodb.New(dynamodb.Options{KV: a.kv, Log: a.log, Background: true})
 	a.edge.Handle(&edge.Route{
 		Name:           "dynamodb",
 		SigningNames:   []string{"dynamodb"},
-		TargetPrefixes: []string{"DynamoDB_20120810"},
+		TargetPrefixes: []string{"DynamoDB_20120810", "DynamoDBStreams_20120810"},
 		Handler:        a.ddb.Handler(),
 		WriteError:     a.ddb.WriteError,
 	})

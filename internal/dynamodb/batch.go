@@ -237,7 +237,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		}
 		for _, o := range ops {
 			var old attr.Item
-			if len(o.t.Indexes) > 0 {
+			if len(o.t.Indexes) > 0 || o.t.TTLAttr != "" || o.t.activeStream() != nil {
 				var err error
 				if old, err = getItem(tx, o.key); err != nil {
 					return err
@@ -252,7 +252,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			if err != nil {
 				return err
 			}
-			if _, err := o.t.maintainIndexes(tx, old, o.item); err != nil {
+			if _, err := s.maintain(tx, o.t, old, o.item); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,18 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
+// nextUID allocates a fresh id for a table or stream.
+func nextUID(tx storage.Tx) (uint64, error) {
+	var last uint64
+	if v, err := tx.Get([]byte{prefixUID}); err == nil && len(v) == 8 {
+		last = binary.BigEndian.Uint64(v)
+	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return 0, err
+	}
+	last++
+	return last, tx.Set([]byte{prefixUID}, binary.BigEndian.AppendUint64(nil, last))
+}
+
 // CreateTable creates a table. The response says CREATING, as DynamoDB's
 // does; nimbus has nothing to provision, so the table is ACTIVE for the
 // very next request (SDK waiters return at their first poll).
@@ -78,9 +90,6 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Table
 	if err := t.defineIndexes(in); err != nil {
 		return nil, err
 	}
-	if in.StreamSpecification != nil && boolv(in.StreamSpecification.StreamEnabled) {
-		return nil, validation("nimbus does not support DynamoDB Streams yet (StreamSpecification.StreamEnabled)")
-	}
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
@@ -96,14 +105,12 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Table
 		} else if !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
-		var last uint64
-		if v, err := tx.Get([]byte{prefixUID}); err == nil && len(v) == 8 {
-			last = binary.BigEndian.Uint64(v)
-		} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		uid, err := nextUID(tx)
+		if err != nil {
 			return err
 		}
-		t.UID = last + 1
-		if err := tx.Set([]byte{prefixUID}, binary.BigEndian.AppendUint64(nil, t.UID)); err != nil {
+		t.UID = uid
+		if err := s.setStream(tx, t, in.StreamSpecification, true); err != nil {
 			return err
 		}
 		return saveTable(tx, t)
@@ -268,8 +275,12 @@ func (s *Service) describe(t *table, count, size int64) *TableDescription {
 		d.SSEDescription = &SSEDescription{Status: "ENABLED", SSEType: "KMS",
 			KMSMasterKeyArn: "arn:aws:kms:" + t.Region + ":" + t.Account + ":key/" + t.ID}
 	}
-	if t.Stream != nil {
-		d.StreamSpecification = t.Stream
+	if st := t.activeStream(); st != nil {
+		d.StreamSpecification = &StreamSpecification{StreamEnabled: ptr(true), StreamViewType: ptr(st.ViewType)}
+	}
+	if n := len(t.Streams); n > 0 {
+		d.LatestStreamArn = t.streamARN(t.Streams[n-1])
+		d.LatestStreamLabel = t.Streams[n-1].Label
 	}
 	d.WarmThroughput = &TableWarmThroughputDescription{ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000, Status: "ACTIVE"}
 	t.describeIndexes(d, nil)
@@ -399,9 +410,6 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Table
 	if len(in.ReplicaUpdates) > 0 {
 		return nil, validation("nimbus does not support global tables (ReplicaUpdates)")
 	}
-	if in.StreamSpecification != nil && boolv(in.StreamSpecification.StreamEnabled) {
-		return nil, validation("nimbus does not support DynamoDB Streams yet (StreamSpecification.StreamEnabled)")
-	}
 	if in.BillingMode == nil && in.ProvisionedThroughput == nil && in.TableClass == nil && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil &&
 		in.SSESpecification == nil && in.StreamSpecification == nil && in.OnDemandThroughput == nil && in.AttributeDefinitions == nil {
 		return nil, validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
@@ -441,6 +449,10 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Table
 			t.OnDemand = in.OnDemandThroughput
 		}
 		t.Indexes = append([]*index(nil), cur.Indexes...)
+		t.Streams = append([]*stream(nil), cur.Streams...)
+		if err := s.setStream(tx, &t, in.StreamSpecification, false); err != nil {
+			return err
+		}
 		created, err := t.updateIndexes(tx, in)
 		if err != nil {
 			return err

@@ -206,6 +206,20 @@ func (t *table) maintainIndexes(tx storage.Tx, old, new attr.Item) (map[string]f
 	return units, nil
 }
 
+// maintain keeps everything derived from an item in step with a change from
+// old to new: secondary indexes, the TTL expiry index and the stream. It
+// returns the write units the indexes consumed.
+func (s *Service) maintain(tx storage.Tx, t *table, old, new attr.Item) (map[string]float64, error) {
+	units, err := t.maintainIndexes(tx, old, new)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.maintainExpiry(tx, old, new); err != nil {
+		return nil, err
+	}
+	return units, s.record(tx, t, old, new, false)
+}
+
 // backfill indexes every existing item in ix.
 func (t *table) backfill(tx storage.Tx, ix *index) error {
 	lo, hi := t.itemRange()

@@ -289,7 +289,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		}
 		key := t.itemKey(in.Item)
 		var old attr.Item
-		if cond != nil || returnOld || in.ReturnConsumedCapacity != nil || len(t.Indexes) > 0 {
+		if cond != nil || returnOld || in.ReturnConsumedCapacity != nil || len(t.Indexes) > 0 || t.TTLAttr != "" || t.activeStream() != nil {
 			if old, err = getItem(tx, key); err != nil {
 				return err
 			}
@@ -306,7 +306,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		if err := tx.Set(key, attr.AppendItem(nil, in.Item)); err != nil {
 			return err
 		}
-		iu, err := t.maintainIndexes(tx, old, in.Item)
+		iu, err := s.maintain(tx, t, old, in.Item)
 		if err != nil {
 			return err
 		}
@@ -445,7 +445,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 			if err := tx.Delete(key); err != nil {
 				return err
 			}
-			if iu, err = t.maintainIndexes(tx, old, nil); err != nil {
+			if iu, err = s.maintain(tx, t, old, nil); err != nil {
 				return err
 			}
 			if str(in.ReturnValues) == "ALL_OLD" {
@@ -552,7 +552,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		if err := tx.Set(key, attr.AppendItem(nil, next)); err != nil {
 			return err
 		}
-		iu, err := t.maintainIndexes(tx, old, next)
+		iu, err := s.maintain(tx, t, old, next)
 		if err != nil {
 			return err
 		}

@@ -62,6 +62,8 @@ type table struct {
 	DeletionProtected bool                 `json:"deletionProtected,omitempty"`
 	OnDemand          *OnDemandThroughput  `json:"onDemand,omitempty"`
 	Indexes           []*index             `json:"indexes,omitempty"`
+	Streams           []*stream            `json:"streams,omitempty"`
+	TTLAttr           string               `json:"ttlAttr,omitempty"`
 	NextIndexID       uint16               `json:"nextIndexId,omitempty"`
 }
 

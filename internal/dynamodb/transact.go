@@ -301,7 +301,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			if err != nil {
 				return err
 			}
-			if _, err := t.maintainIndexes(tx, olds[i], next); err != nil {
+			if _, err := s.maintain(tx, t, olds[i], next); err != nil {
 				return err
 			}
 			// Transactional writes cost two write units per KB.

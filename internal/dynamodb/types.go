@@ -85,6 +85,8 @@ type TableDescription struct {
 	SSEDescription            *SSEDescription                   `json:"SSEDescription,omitempty"`
 	OnDemandThroughput        *OnDemandThroughput               `json:"OnDemandThroughput,omitempty"`
 	WarmThroughput            *TableWarmThroughputDescription   `json:"WarmThroughput,omitempty"`
+	LatestStreamArn           string                            `json:"LatestStreamArn,omitempty"`
+	LatestStreamLabel         string                            `json:"LatestStreamLabel,omitempty"`
 	LocalSecondaryIndexes     []IndexDescription                `json:"LocalSecondaryIndexes,omitempty"`
 	GlobalSecondaryIndexes    []IndexDescription                `json:"GlobalSecondaryIndexes,omitempty"`
 }
