@@ -169,6 +169,12 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	name, h := s.route(r.Method, t, q, r.Header)
 	request.From(r.Context()).Operation = name
+	if presignedV2(q) {
+		if err := s.checkPresignedV2(r, q, t); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if h == nil {
 		s.fail(w, r, errMethodNotAllowed(r.Method, resourceType(t)))
 		return

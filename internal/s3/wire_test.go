@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -396,4 +399,32 @@ type staticCreds struct{ id, secret string }
 
 func (s staticCreds) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{AccessKeyID: s.id, SecretAccessKey: s.secret}, nil
+}
+
+// SigV2 query authentication, as `aws s3 presign` (CLI v1) makes it.
+func TestPresignedV2(t *testing.T) {
+	e := start(t)
+	c := e.client(t)
+	mustBucket(t, c, "sigv2")
+	c.PutObject(ctx(t), &awss3.PutObjectInput{Bucket: aws.String("sigv2"), Key: aws.String("a b.txt"), Body: strings.NewReader("v2 body")})
+	sign := func(path string, expires int64, secret string) string {
+		sts := fmt.Sprintf("GET\n\n\n%d\n%s", expires, path)
+		m := hmac.New(sha1.New, []byte(secret))
+		m.Write([]byte(sts))
+		return fmt.Sprintf("%s%s?AWSAccessKeyId=test&Expires=%d&Signature=%s", e.URL, path, expires, url.QueryEscape(base64.StdEncoding.EncodeToString(m.Sum(nil))))
+	}
+	get := func(u string) (int, string) {
+		st, body, _ := do(t, mustReq(http.NewRequest(http.MethodGet, u, nil)))
+		return st, body
+	}
+	future := time.Now().Add(time.Hour).Unix()
+	if st, body := get(sign("/sigv2/a%20b.txt", future, "test")); st != 200 || body != "v2 body" {
+		t.Fatalf("valid: %d %s", st, body)
+	}
+	if st, body := get(sign("/sigv2/a%20b.txt", future, "wrong")); st != 403 || !strings.Contains(body, "SignatureDoesNotMatch") {
+		t.Fatalf("bad signature: %d %s", st, body)
+	}
+	if st, body := get(sign("/sigv2/a%20b.txt", time.Now().Add(-time.Minute).Unix(), "test")); st != 403 || !strings.Contains(body, "Request has expired") {
+		t.Fatalf("expired: %d %s", st, body)
+	}
 }
