@@ -196,6 +196,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			key  []byte
 			val  []byte
 			item attr.Item
+			keys attr.Item
 		}
 		var ops []op
 		var caps []ConsumedCapacity
@@ -216,14 +217,14 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 						return err
 					}
 					key = t.itemKey(w.PutRequest.Item)
-					ops = append(ops, op{t, key, attr.AppendItem(nil, w.PutRequest.Item), w.PutRequest.Item})
+					ops = append(ops, op{t, key, attr.AppendItem(nil, w.PutRequest.Item), w.PutRequest.Item, w.PutRequest.Item})
 					units += writeUnits(attr.ItemSize(w.PutRequest.Item))
 				} else {
 					if err := t.checkKeyParam(w.DeleteRequest.Key); err != nil {
 						return err
 					}
 					key = t.itemKey(w.DeleteRequest.Key)
-					ops = append(ops, op{t, key, nil, nil})
+					ops = append(ops, op{t, key, nil, nil, w.DeleteRequest.Key})
 					units += 1
 				}
 				if seen[string(key)] {
@@ -257,6 +258,18 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			}
 		}
 		out.ConsumedCapacity = caps
+		for _, o := range ops {
+			m, err := o.t.collectionMetrics(tx, in.ReturnItemCollectionMetrics, o.keys)
+			if err != nil {
+				return err
+			}
+			if m != nil {
+				if out.ItemCollectionMetrics == nil {
+					out.ItemCollectionMetrics = map[string][]*ItemCollectionMetrics{}
+				}
+				out.ItemCollectionMetrics[o.t.Name] = append(out.ItemCollectionMetrics[o.t.Name], m)
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -220,3 +220,17 @@ func TestIndexCapacity(t *testing.T) {
 		t.Fatalf("capacity: %+v", cc)
 	}
 }
+
+func TestItemCollectionMetrics(t *testing.T) {
+	c, _ := newClient(t)
+	gameTable(t, c)
+	out, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Games"), ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize,
+		Item: map[string]types.AttributeValue{"UserId": s("a"), "GameId": n("1"), "Score": n("3")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := out.ItemCollectionMetrics
+	if m == nil || m.ItemCollectionKey["UserId"].(*types.AttributeValueMemberS).Value != "a" || len(m.SizeEstimateRangeGB) != 2 {
+		t.Fatalf("metrics: %+v", m)
+	}
+}

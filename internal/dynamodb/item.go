@@ -314,7 +314,8 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 			out.Attributes = old
 		}
 		out.ConsumedCapacity = consumedIdx(in.ReturnConsumedCapacity, t, writeUnits(max(size, attr.ItemSize(old))), true, iu)
-		return nil
+		out.ItemCollectionMetrics, err = t.collectionMetrics(tx, in.ReturnItemCollectionMetrics, in.Item)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -453,7 +454,8 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 			}
 		}
 		out.ConsumedCapacity = consumedIdx(in.ReturnConsumedCapacity, t, writeUnits(attr.ItemSize(old)), true, iu)
-		return nil
+		out.ItemCollectionMetrics, err = t.collectionMetrics(tx, in.ReturnItemCollectionMetrics, in.Key)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -574,7 +576,8 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 			out.Attributes = nil
 		}
 		out.ConsumedCapacity = consumedIdx(in.ReturnConsumedCapacity, t, writeUnits(max(size, attr.ItemSize(old))), true, iu)
-		return nil
+		out.ItemCollectionMetrics, err = t.collectionMetrics(tx, in.ReturnItemCollectionMetrics, in.Key)
+		return err
 	})
 	if err != nil {
 		return nil, err

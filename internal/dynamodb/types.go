@@ -255,8 +255,9 @@ type PutItemInput struct {
 }
 
 type ItemOutput struct {
-	Attributes       attr.Item         `json:"Attributes,omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	Attributes            attr.Item              `json:"Attributes,omitempty"`
+	ConsumedCapacity      *ConsumedCapacity      `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics *ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 type GetItemInput struct {
@@ -367,6 +368,7 @@ type BatchWriteItemInput struct {
 }
 
 type BatchWriteItemOutput struct {
-	UnprocessedItems map[string][]WriteRequest `json:"UnprocessedItems"`
-	ConsumedCapacity []ConsumedCapacity        `json:"ConsumedCapacity,omitempty"`
+	UnprocessedItems      map[string][]WriteRequest           `json:"UnprocessedItems"`
+	ItemCollectionMetrics map[string][]*ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
+	ConsumedCapacity      []ConsumedCapacity                  `json:"ConsumedCapacity,omitempty"`
 }

@@ -51,22 +51,36 @@ const (
 	msgPathListIndex      = "A path cannot start with a list index"
 )
 
-// Details of malformed statements (the text after "can't be processed: ").
+// Details of malformed statements (the text after "can't be processed: "),
+// as DynamoDB's PartiQL parser words them. The lexer's failures (an
+// unterminated string or comment, a character outside the language, a
+// number PartiQL cannot represent) leave the detail empty, as DynamoDB does.
 const (
-	detExpectedDML      = "Expected data manipulation"
-	detTrailing         = "Unexpected token after expression"
-	detUnexpectedKW     = "Unexpected keyword"
-	detUnexpectedTerm   = "Unexpected term"
-	detUnexpectedToken  = "Unexpected token"
-	detUnexpectedEnd    = "Unexpected end of input"
-	detExpectedIdent    = "Expected identifier for simple path"
-	detInvalidChar      = "Invalid character"
-	detUnterminated     = "Unterminated quoted text"
-	detTooDeep          = "Expression nested too deeply"
-	detExpectedKeyword  = "Expected keyword %s"
-	detExpectedToken    = "Expected token %s"
-	detMissingRightBrak = "Expected right bracket"
-	detArity            = "Incorrect number of arguments to function %s"
+	detLexer           = ""
+	detExpectedDML     = "Expected data manipulation"
+	detTrailing        = "Unexpected token after expression"
+	detAfterSemicolon  = "Unexpected token after semicolon. (Only one query is allowed.)"
+	detUnexpectedKW    = "Unexpected keyword"
+	detUnexpectedTerm  = "Unexpected term"
+	detUnexpectedOp    = "Unexpected operator"
+	detMissingRHS      = "Missing right-hand side expression of infix operator"
+	detEmptyGroup      = "Expression group cannot be empty"
+	detSimplePath      = "Expected identifier for simple path"
+	detDotComponent    = "Invalid path dot component"
+	detTypeName        = "Expected type name"
+	detFromAfterSelect = "Expected FROM after SELECT list"
+	detFromAfterDelete = "Expected FROM after DELETE"
+	detTooDeep         = "Expression nested too deeply"
+	detExpectedToken   = "Expected %s"
+	detArity           = "Incorrect number of arguments to function %s"
+)
+
+const (
+	msgAliasing        = "Aliasing is not supported"
+	msgInsertAt        = "AT is not supported in insert statements."
+	msgSelectValue     = "Select projection doesn't support value or pivot keywords"
+	msgPathComponent   = "Unexpected path component"
+	msgUnsupportedType = "Unsupported data type: %s under key %s"
 )
 
 func validation(format string, args ...any) *awserr.Error {

@@ -24,15 +24,43 @@ func (t token) keyword(kw string) bool { return t.kind == tIdent && strings.Equa
 
 func (t token) op(s string) bool { return t.kind == tOp && t.text == s }
 
-// reserved are the keywords of the statements this package accepts; they
-// cannot be used unquoted as names.
-var reserved = map[string]bool{
-	"SELECT": true, "FROM": true, "WHERE": true, "AND": true, "OR": true, "NOT": true,
-	"IN": true, "IS": true, "BETWEEN": true, "ORDER": true, "BY": true, "SET": true,
-	"REMOVE": true, "VALUE": true, "VALUES": true, "INTO": true, "INSERT": true,
-	"UPDATE": true, "DELETE": true, "TRUE": true, "FALSE": true, "NULL": true,
-	"MISSING": true, "RETURNING": true, "EXISTS": true, "ASC": true, "DESC": true,
-}
+// reserved are PartiQL's keywords (SQL-92's and PartiQL's own), which
+// DynamoDB's parser refuses as unquoted names: "date" or "value" must be
+// written "date" and "value".
+var reserved = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range strings.Fields(keywords) {
+		m[strings.ToUpper(k)] = true
+	}
+	return m
+}()
+
+const keywords = `absolute action add all allocate alter and any are as
+asc assertion at authorization avg begin between bit bit_length by
+cascade cascaded case cast catalog char character character_length char_length check
+close coalesce collate collation column commit connect connection constraint constraints
+continue convert corresponding count create cross current current_date current_time current_timestamp
+current_user cursor date deallocate dec decimal declare default deferrable deferred
+delete desc describe descriptor diagnostics disconnect distinct domain double drop
+else end end-exec escape except exception exec execute exists external
+extract date_add date_diff false fetch first float for foreign found
+from full get global go goto grant group having identity
+immediate in indicator initially inner input insensitive insert int integer
+intersect interval into is isolation join key language last left
+level like local lower match max min module names national
+natural nchar next no not null nullif numeric octet_length of
+on only open option or order outer output overlaps pad
+partial position precision prepare preserve primary prior privileges procedure public
+read real references relative restrict revoke right rollback rows schema
+scroll section select session session_user set size smallint some space
+sql sqlcode sqlerror sqlstate substring sum system_user table temporary then
+time timestamp to transaction translate translation trim true union unique
+unknown update upper usage user using value values varchar varying
+view when whenever where with work write zone can_cast can_lossless_cast
+missing pivot unpivot limit offset tuple remove index let integer2
+int2 integer4 int4 integer8 int8 bigint conflict do nothing returning
+modified new old bool boolean string symbol clob blob struct
+list sexp bag`
 
 func isReserved(t token) bool { return t.kind == tIdent && reserved[strings.ToUpper(t.text)] }
 
@@ -54,7 +82,7 @@ func lex(src string) ([]token, int, error) {
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			end := strings.Index(src[i+2:], "*/")
 			if end < 0 {
-				return nil, 0, malformed(detUnterminated)
+				return nil, 0, malformed(detLexer)
 			}
 			i += end + 4
 		case isIdentStart(c):
@@ -71,7 +99,7 @@ func lex(src string) ([]token, int, error) {
 		case c == '\'' || c == '"':
 			text, j, ok := scanQuoted(src, i)
 			if !ok {
-				return nil, 0, malformed(detUnterminated)
+				return nil, 0, malformed(detLexer)
 			}
 			k := tString
 			if c == '"' {
@@ -86,7 +114,7 @@ func lex(src string) ([]token, int, error) {
 		default:
 			op := scanOp(src[i:])
 			if op == "" {
-				return nil, 0, malformed(detInvalidChar)
+				return nil, 0, malformed(detLexer)
 			}
 			toks = append(toks, token{kind: tOp, text: op})
 			i += len(op)
