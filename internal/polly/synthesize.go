@@ -2,8 +2,10 @@ package polly
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -261,12 +263,26 @@ func (s *Service) render(ctx context.Context, j *job) ([]byte, string, error) {
 		}
 		return b, "application/x-json-stream", nil
 	}
-	a, err := s.synth.Speak(ctx, j.voice.Speak, j.script.espeakSSML())
-	if err != nil {
-		return nil, "", s.failure(ctx, err)
-	}
 	f := encode.Format(j.format)
-	b, err := s.enc.Encode(ctx, f, a.Samples, a.Rate, j.rate)
+	var b []byte
+	err := s.synth.SpeakStream(ctx, j.voice.Speak, j.script.espeakSSML(), func(r io.Reader, rate int) error {
+		var err error
+		if encode.Streams(f) && rate == j.rate {
+			// the encoder runs alongside the synthesizer
+			b, err = s.enc.EncodeStream(ctx, f, r, rate)
+			return err
+		}
+		raw, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		samples := make([]int16, len(raw)/2)
+		for i := range samples {
+			samples[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+		}
+		b, err = s.enc.Encode(ctx, f, samples, rate, j.rate)
+		return err
+	})
 	if err != nil {
 		return nil, "", s.failure(ctx, err)
 	}

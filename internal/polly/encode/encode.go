@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"os/exec"
 	"runtime"
@@ -110,27 +111,53 @@ func (e *Encoder) Encode(ctx context.Context, f Format, samples []int16, inRate,
 			b[i] = LinearToALaw(v)
 		}
 		return b, nil
+	case MP3, OggVorbis, OggOpus:
+		cmd, pkg, args := e.command(f, outRate)
+		return e.run(ctx, cmd, pkg, PCMBytes(s), args...)
+	}
+	return nil, fmt.Errorf("encode: unknown format %q", f)
+}
+
+// Streams reports whether f is encoded by a program that can read the
+// samples as they are synthesized (EncodeStream).
+func Streams(f Format) bool { return f == MP3 || f == OggVorbis || f == OggOpus }
+
+// EncodeStream encodes 16-bit little-endian PCM read from r at rate (no
+// resampling) into f, one of the formats Streams accepts, while r is still
+// being produced.
+func (e *Encoder) EncodeStream(ctx context.Context, f Format, r io.Reader, rate int) ([]byte, error) {
+	cmd, pkg, args := e.command(f, rate)
+	if cmd == "" {
+		return nil, fmt.Errorf("encode: %q does not stream", f)
+	}
+	return e.runReader(ctx, cmd, pkg, r, args...)
+}
+
+// command is the program, its package and arguments that encode f from
+// raw PCM at rate on stdin to stdout.
+func (e *Encoder) command(f Format, rate int) (cmd, pkg string, args []string) {
+	switch f {
 	case MP3:
 		kbps := 48
 		switch {
-		case outRate <= 8000:
+		case rate <= 8000:
 			kbps = 16
-		case outRate <= 16000:
+		case rate <= 16000:
 			kbps = 32
-		case outRate > 24000:
+		case rate > 24000:
 			kbps = 64
 		}
-		return e.run(ctx, "lame", "lame", PCMBytes(s), "--quiet", "-r", "-s", khz(outRate),
+		return "lame", "lame", []string{"--quiet", "-r", "-s", khz(rate),
 			"--bitwidth", "16", "--signed", "--little-endian", "-m", "m", "-b", strconv.Itoa(kbps),
-			"-q", "7", "-", "-")
+			"-q", "7", "-", "-"}
 	case OggVorbis:
-		return e.run(ctx, "oggenc", "vorbis-tools", PCMBytes(s), "-Q", "-r", "-B", "16", "-C", "1",
-			"-R", strconv.Itoa(outRate), "-q", "2", "-o", "-", "-")
+		return "oggenc", "vorbis-tools", []string{"-Q", "-r", "-B", "16", "-C", "1",
+			"-R", strconv.Itoa(rate), "-q", "2", "-o", "-", "-"}
 	case OggOpus:
-		return e.run(ctx, "opusenc", "opus-tools", PCMBytes(s), "--quiet", "--raw", "--raw-bits", "16",
-			"--raw-rate", strconv.Itoa(outRate), "--raw-chan", "1", "--bitrate", "32", "--comp", "5", "-", "-")
+		return "opusenc", "opus-tools", []string{"--quiet", "--raw", "--raw-bits", "16",
+			"--raw-rate", strconv.Itoa(rate), "--raw-chan", "1", "--bitrate", "32", "--comp", "5", "-", "-"}
 	}
-	return nil, fmt.Errorf("encode: unknown format %q", f)
+	return "", "", nil
 }
 
 func khz(rate int) string {
@@ -138,6 +165,10 @@ func khz(rate int) string {
 }
 
 func (e *Encoder) run(ctx context.Context, cmd, pkg string, in []byte, args ...string) ([]byte, error) {
+	return e.runReader(ctx, cmd, pkg, bytes.NewReader(in), args...)
+}
+
+func (e *Encoder) runReader(ctx context.Context, cmd, pkg string, in io.Reader, args ...string) ([]byte, error) {
 	if _, err := exec.LookPath(cmd); err != nil {
 		return nil, &ErrMissing{Command: cmd, Package: pkg}
 	}
@@ -148,7 +179,7 @@ func (e *Encoder) run(ctx context.Context, cmd, pkg string, in []byte, args ...s
 	}
 	defer func() { <-e.sem }()
 	c := exec.CommandContext(ctx, cmd, args...)
-	c.Stdin = bytes.NewReader(in)
+	c.Stdin = in
 	var out, errb bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errb
 	if err := c.Run(); err != nil {

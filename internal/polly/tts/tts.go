@@ -9,11 +9,13 @@
 package tts
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"runtime"
 	"strconv"
@@ -179,4 +181,98 @@ func ParseWAV(b []byte) (*Audio, error) {
 		p = p[size+size&1:]
 	}
 	return nil, errors.New("tts: WAV has no data chunk")
+}
+
+// SpeakStream synthesizes ssml like Speak but hands the samples to consume
+// as espeak-ng produces them (16-bit little-endian PCM at rate Hz), so an
+// encoder can run alongside the synthesizer. consume must read r to its
+// end or return an error.
+func (s *Synth) SpeakStream(ctx context.Context, v Voice, ssml string, consume func(r io.Reader, rate int) error) error {
+	if err := s.Check(); err != nil {
+		return err
+	}
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.sem }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c := exec.CommandContext(ctx, s.cmd, "-m", "--stdin", "--stdout", "-b", "1",
+		"-v", v.arg(), "-p", strconv.Itoa(v.Pitch), "-s", strconv.Itoa(v.Rate))
+	c.Stdin = strings.NewReader(ssml)
+	var errb bytes.Buffer
+	c.Stderr = &errb
+	out, err := c.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := c.Start(); err != nil {
+		return fmt.Errorf("espeak-ng: %v", err)
+	}
+	br := bufio.NewReaderSize(out, 64<<10)
+	rate, herr := readWAVHeader(br)
+	var cerr error
+	if herr == nil {
+		cerr = consume(br, rate)
+	}
+	if herr != nil || cerr != nil {
+		cancel()
+	}
+	io.Copy(io.Discard, br)
+	werr := c.Wait()
+	switch {
+	case herr != nil:
+		if werr != nil {
+			return fmt.Errorf("espeak-ng: %v: %s", werr, strings.TrimSpace(errb.String()))
+		}
+		return herr
+	case cerr != nil:
+		return cerr
+	case werr != nil:
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("espeak-ng: %v: %s", werr, strings.TrimSpace(errb.String()))
+	}
+	return nil
+}
+
+// readWAVHeader consumes a WAV header up to the start of the data and
+// returns the sample rate; the stream must be 16-bit mono PCM.
+func readWAVHeader(r *bufio.Reader) (int, error) {
+	var h [12]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil || string(h[:4]) != "RIFF" || string(h[8:12]) != "WAVE" {
+		return 0, errors.New("tts: not a WAV stream")
+	}
+	rate, bits, channels := 0, 0, 0
+	for {
+		var ch [8]byte
+		if _, err := io.ReadFull(r, ch[:]); err != nil {
+			return 0, errors.New("tts: WAV has no data chunk")
+		}
+		id, size := string(ch[:4]), int(binary.LittleEndian.Uint32(ch[4:]))
+		if id == "data" {
+			if rate == 0 || bits != 16 || channels != 1 {
+				return 0, fmt.Errorf("tts: unsupported WAV (%d Hz, %d bits, %d channels)", rate, bits, channels)
+			}
+			return rate, nil
+		}
+		if size > 1<<16 {
+			return 0, errors.New("tts: WAV header chunk too large")
+		}
+		p := make([]byte, size+size&1)
+		if _, err := io.ReadFull(r, p); err != nil {
+			return 0, errors.New("tts: short WAV header")
+		}
+		if id == "fmt " {
+			if size < 16 || binary.LittleEndian.Uint16(p[0:2]) != 1 {
+				return 0, errors.New("tts: WAV is not PCM")
+			}
+			channels = int(binary.LittleEndian.Uint16(p[2:4]))
+			rate = int(binary.LittleEndian.Uint32(p[4:8]))
+			bits = int(binary.LittleEndian.Uint16(p[14:16]))
+		}
+	}
 }
