@@ -56,6 +56,7 @@ func (b *bench) run() (*report, error) {
 		return nil, err
 	}
 	b.rep.Machine.Nimbus = nimbusVersion(b.root)
+	b.rep.Machine.NimbusBuild = buildInfo(b.nimbus)
 
 	var hint *rates
 	if !o.skipMemory || !o.skipDisk {
@@ -99,6 +100,9 @@ func (b *bench) build() error {
 		logf("building %s", pkg)
 		cmd := exec.Command("go", "build", "-o", dst, pkg)
 		cmd.Dir = b.root
+		if !b.o.cgo {
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
@@ -233,7 +237,7 @@ func fetchProfile(addr string, secs int, file string) error {
 
 // runNimbus measures one nimbus: variant "memory" (--memory) or "disk"
 // (--data in a temporary directory, every write fsync'd).
-func (b *bench) runNimbus(variant string, hint *rates) (*rates, error) {
+func (b *bench) runNimbus(variant string, hint *rates) (_ *rates, err error) {
 	o := b.o
 	args := []string{"serve", "--no-access-log", "--log-level", "warn", "--addr", "127.0.0.1:0"}
 	if variant == "memory" {
@@ -252,6 +256,21 @@ func (b *bench) runNimbus(variant string, hint *rates) (*rates, error) {
 		return nil, err
 	}
 	defer func() {
+		if err != nil {
+			// Say whether nimbus died, and what it said.
+			select {
+			case <-c.waitDone:
+			case <-time.After(500 * time.Millisecond):
+			}
+			if c.exited() {
+				err = fmt.Errorf("%w\nnimbus exited: %v", err, c.waitErr)
+			}
+			if crash := c.stderr.Crash(); crash != "" {
+				err = fmt.Errorf("%w\nnimbus crashed:\n%s", err, firstLines(crash, 80))
+			} else if c.stderr.Lines() > 0 {
+				err = fmt.Errorf("%w\nnimbus stderr (last lines):\n%s", err, lastLines(c.stderr.String(), 60))
+			}
+		}
 		if n := c.stderr.Lines(); n > 0 {
 			b.rep.Notes = append(b.rep.Notes, fmt.Sprintf("nimbus (%s) wrote %d line(s) to stderr; the last ones:\n%s", variant, n, lastLines(c.stderr.String(), 10)))
 		}
@@ -431,6 +450,14 @@ func createTable(host, name string, body []byte) error {
 	}
 }
 
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
@@ -462,6 +489,27 @@ func machineInfo() machine {
 		}
 	}
 	return m
+}
+
+// buildInfo picks the settings that matter for speed out of the binary's
+// build information.
+func buildInfo(bin string) string {
+	out, err := exec.Command("go", "version", "-m", bin).Output()
+	if err != nil {
+		return ""
+	}
+	var keep []string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && f[0] == "build" {
+			k, _, _ := strings.Cut(f[1], "=")
+			switch k {
+			case "CGO_ENABLED", "GOAMD64", "GOARM64", "-race", "-gcflags", "-ldflags", "-tags", "-pgo":
+				keep = append(keep, f[1])
+			}
+		}
+	}
+	return strings.Join(keep, " ")
 }
 
 // nimbusVersion is the checkout's commit, "+dirty" with local changes.

@@ -25,6 +25,7 @@ type options struct {
 	startups    int
 	poll        time.Duration
 	nimbusBin   string
+	cgo         bool
 	jsonOut     bool
 	profileDir  string
 }
@@ -49,6 +50,7 @@ func main() {
 	// vs ~7.5 ms). 50µs keeps the resolution well under a millisecond.
 	flag.DurationVar(&o.poll, "poll", 50*time.Microsecond, "pause between health-check connection attempts while timing startup (0: a tight loop)")
 	flag.StringVar(&o.nimbusBin, "nimbus", "", "use this nimbus binary instead of building ./cmd/nimbus")
+	flag.BoolVar(&o.cgo, "cgo", true, "build nimbus with cgo as go build does by default here; -cgo=false sets CGO_ENABLED=0")
 	flag.BoolVar(&o.jsonOut, "json", false, "print the results as JSON instead of a table")
 	flag.StringVar(&o.profileDir, "profile", "", "write nimbus CPU profiles of each measured phase to this directory\n(runs a profiling build of nimbus, bench/dynamodb/nimbusprof, for the throughput phases)")
 	flag.Parse()

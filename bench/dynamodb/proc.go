@@ -204,13 +204,20 @@ func readRSS(pid int) (rss, error) {
 	return r, nil
 }
 
-// tailBuffer keeps the last max bytes written to it and counts lines.
+// tailBuffer keeps the last max bytes written to it and counts lines. It
+// also keeps the start of a Go crash ("panic: ", "fatal error: "), which a
+// long traceback would push out of the tail.
 type tailBuffer struct {
 	mu    sync.Mutex
 	max   int
 	buf   []byte
 	lines int
+	crash []byte
 }
+
+var crashMarks = [][]byte{[]byte("panic: "), []byte("fatal error: "), []byte("SIGSEGV"), []byte("SIGBUS")}
+
+const crashMax = 8 << 10
 
 func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
 
@@ -218,6 +225,18 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.lines += bytes.Count(p, []byte{'\n'})
+	if t.crash == nil {
+		// A mark split across two writes is missed; Go writes a crash's
+		// first line in one piece.
+		for _, m := range crashMarks {
+			if i := bytes.Index(p, m); i >= 0 {
+				t.crash = append([]byte{}, p[i:min(len(p), i+crashMax)]...)
+				break
+			}
+		}
+	} else if len(t.crash) < crashMax {
+		t.crash = append(t.crash, p[:min(len(p), crashMax-len(t.crash))]...)
+	}
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > t.max {
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
@@ -229,6 +248,13 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// Crash is the start of a Go crash report, if one was written.
+func (t *tailBuffer) Crash() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.crash)
 }
 
 func (t *tailBuffer) Lines() int {

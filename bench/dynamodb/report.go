@@ -29,6 +29,8 @@ type machine struct {
 	GoVersion string `json:"go_version"`
 	BenchGo   string `json:"bench_runtime"`
 	Nimbus    string `json:"nimbus_commit"`
+	// NimbusBuild holds the binary's build settings (CGO_ENABLED, GOAMD64).
+	NimbusBuild string `json:"nimbus_build,omitempty"`
 	// LoadBefore and LoadAfter are /proc/loadavg around the run: the
 	// machine may be shared.
 	LoadBefore string `json:"loadavg_before,omitempty"`
@@ -138,7 +140,7 @@ func (r *report) writeTable(out io.Writer) {
 	fmt.Fprintln(out, "nimbus DynamoDB benchmark")
 	fmt.Fprintf(out, "machine   nproc %d, %s, %d MiB RAM, %s/%s, kernel %s\n", m.CPUs, orDash(m.CPUModel), m.MemoryMiB, m.GOOS, m.GOARCH, orDash(m.Kernel))
 	fmt.Fprintf(out, "go        %s\n", orDash(m.GoVersion))
-	fmt.Fprintf(out, "nimbus    %s\n", m.Nimbus)
+	fmt.Fprintf(out, "nimbus    %s, %s\n", m.Nimbus, orDash(m.NimbusBuild))
 	fmt.Fprintf(out, "loadavg   %s before, %s after\n", orDash(m.LoadBefore), orDash(m.LoadAfter))
 	c := r.Config
 	fmt.Fprintf(out, "client    %d workers, one keep-alive connection each; pre-signed, pre-serialized requests; %s warm-up + %s per phase\n",
