@@ -96,7 +96,9 @@ func (r *report) add(o opResult) {
 			o.Ratio = o.Result.OpsPerSec / b.Result.OpsPerSec
 		}
 	}
-	if o.Server != "baseline" {
+	if o.Server == "baseline" {
+		o.Ratio = 1
+	} else {
 		t := targets[o.Op]
 		// fsync'd writes have no throughput target: the disk sets that pace.
 		if o.Server == "disk" && o.Op == "PutItem" {
