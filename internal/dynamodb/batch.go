@@ -59,14 +59,12 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 	projs := map[string]*expr.Projection{}
 	for _, n := range names {
 		ka := in.RequestItems[n]
-		if ka.AttributesToGet != nil {
-			return nil, legacyUnsupported("AttributesToGet")
-		}
-		if ka.ExpressionAttributeNames != nil && ka.ProjectionExpression == nil {
-			return nil, validation("ExpressionAttributeNames can only be specified when using expressions")
+		names, err := legacyGet(ka.ExpressionAttributeNames, ka.AttributesToGet, &ka.ProjectionExpression)
+		if err != nil {
+			return nil, err
 		}
 		if ka.ProjectionExpression != nil {
-			env := expr.NewEnv(ka.ExpressionAttributeNames, nil)
+			env := expr.NewEnv(names, nil)
 			p, err := env.Projection(*ka.ProjectionExpression)
 			if err != nil {
 				return nil, err

@@ -152,10 +152,6 @@ func exprCheck(p *exprParams, anyExpr bool) error {
 	return nil
 }
 
-func legacyUnsupported(name string) error {
-	return validation("nimbus does not support the legacy parameter " + name + " yet; use expressions instead")
-}
-
 // capacity computes consumed capacity as DynamoDB rounds it: writes in
 // 1 KB units, reads in 4 KB units (half for eventually consistent reads).
 func writeUnits(size int) float64 {
@@ -252,10 +248,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if rv := str(in.ReturnValues); rv != "" && rv != "NONE" && rv != "ALL_OLD" {
 		return nil, validation("ReturnValues can only be ALL_OLD or NONE")
 	}
-	if in.Expected != nil {
-		return nil, legacyUnsupported("Expected")
-	}
-	if err := exprCheck(&in.exprParams, in.ConditionExpression != nil); err != nil {
+	if err := legacyPutDelete(&in.exprParams, in.Expected, in.ConditionalOperator, &in.ConditionExpression); err != nil {
 		return nil, err
 	}
 	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
@@ -332,18 +325,11 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if in.AttributesToGet != nil {
-		return nil, legacyUnsupported("AttributesToGet")
+	names, err := legacyGet(in.ExpressionAttributeNames, in.AttributesToGet, &in.ProjectionExpression)
+	if err != nil {
+		return nil, err
 	}
-	if in.ExpressionAttributeNames != nil {
-		if in.ProjectionExpression == nil {
-			return nil, validation("ExpressionAttributeNames can only be specified when using expressions")
-		}
-		if len(in.ExpressionAttributeNames) == 0 {
-			return nil, validation("ExpressionAttributeNames must not be empty")
-		}
-	}
-	env := expr.NewEnv(in.ExpressionAttributeNames, nil)
+	env := expr.NewEnv(names, nil)
 	var proj *expr.Projection
 	if in.ProjectionExpression != nil {
 		var err error
@@ -356,7 +342,7 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	}
 	info := request.From(ctx)
 	out := &GetItemOutput{}
-	err := s.kv.View(ctx, func(r storage.Reader) error {
+	err = s.kv.View(ctx, func(r storage.Reader) error {
 		t, err := s.loadTable(r, info.Account, info.Region, *in.TableName)
 		if err != nil {
 			return err
@@ -400,10 +386,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if rv := str(in.ReturnValues); rv != "" && rv != "NONE" && rv != "ALL_OLD" {
 		return nil, validation("ReturnValues can only be ALL_OLD or NONE")
 	}
-	if in.Expected != nil {
-		return nil, legacyUnsupported("Expected")
-	}
-	if err := exprCheck(&in.exprParams, in.ConditionExpression != nil); err != nil {
+	if err := legacyPutDelete(&in.exprParams, in.Expected, in.ConditionalOperator, &in.ConditionExpression); err != nil {
 		return nil, err
 	}
 	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
@@ -476,13 +459,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if in.Expected != nil {
-		return nil, legacyUnsupported("Expected")
-	}
-	if in.AttributeUpdates != nil {
-		return nil, legacyUnsupported("AttributeUpdates")
-	}
-	if err := exprCheck(&in.exprParams, in.ConditionExpression != nil || in.UpdateExpression != nil); err != nil {
+	if err := legacyUpdate(in); err != nil {
 		return nil, err
 	}
 	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)

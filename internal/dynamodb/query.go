@@ -31,6 +31,8 @@ type readPlan struct {
 	// an LSI entry must be completed from the base table.
 	index     *index
 	fetchBase bool
+	// legacyFilter words key-attribute errors for QueryFilter.
+	legacyFilter bool
 }
 
 // run walks the range: it reads up to limit items or 1 MB (whichever comes
@@ -145,18 +147,6 @@ func commonRead(in *QueryInput, env *expr.Env, c *constraints) (*readPlan, error
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if in.AttributesToGet != nil {
-		return nil, legacyUnsupported("AttributesToGet")
-	}
-	if in.QueryFilter != nil {
-		return nil, legacyUnsupported("QueryFilter")
-	}
-	if in.ScanFilter != nil {
-		return nil, legacyUnsupported("ScanFilter")
-	}
-	if in.ConditionalOperator != nil {
-		return nil, legacyUnsupported("ConditionalOperator")
-	}
 	p := &readPlan{consistent: boolv(in.ConsistentRead), capMode: in.ReturnConsumedCapacity}
 	if in.Limit != nil {
 		p.limit = *in.Limit
@@ -214,17 +204,19 @@ func (t *table) startKey(esk attr.Item) ([]byte, error) {
 // Query reads the items of one partition in sort-key order.
 func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	var c constraints
-	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
-	if err := exprCheck(&in.exprParams, in.KeyConditionExpression != nil || in.FilterExpression != nil || in.ProjectionExpression != nil); err != nil {
+	if in.ScanFilter != nil {
+		return nil, validation("ScanFilter is not a valid parameter for Query")
+	}
+	legacyFilter, err := legacyRead(in, true)
+	if err != nil {
 		return nil, err
 	}
+	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	p, err := commonRead(in, env, &c)
 	if err != nil {
 		return nil, err
 	}
-	if in.KeyConditions != nil {
-		return nil, legacyUnsupported("KeyConditions")
-	}
+	p.legacyFilter = legacyFilter
 	if in.KeyConditionExpression == nil {
 		return nil, validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
@@ -391,10 +383,13 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 			c.add(fmt.Sprintf("'%d'", *in.Segment), "segment", "Member must have value less than or equal to 999999")
 		}
 	}
-	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
-	if err := exprCheck(&in.exprParams, in.FilterExpression != nil || in.ProjectionExpression != nil); err != nil {
+	if in.QueryFilter != nil || in.KeyConditions != nil {
+		return nil, validation("QueryFilter and KeyConditions are not valid parameters for Scan")
+	}
+	if _, err := legacyRead(in, false); err != nil {
 		return nil, err
 	}
+	env := expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	p, err := commonRead(in, env, &c)
 	if err != nil {
 		return nil, err
@@ -464,6 +459,9 @@ func checkFilterKeys(p *readPlan, hash, rng string) error {
 	}
 	for _, path := range p.filter.Paths() {
 		if n := path.Top(); n == hash || n == rng {
+			if p.legacyFilter {
+				return validation("QueryFilter can only contain non-primary key attributes: Primary key attribute: " + n)
+			}
 			return validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n)
 		}
 	}

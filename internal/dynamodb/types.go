@@ -1,6 +1,9 @@
 package dynamodb
 
-import "github.com/nimbus-cloud/nimbus/internal/dynamodb/attr"
+import (
+	"github.com/nimbus-cloud/nimbus/internal/dynamodb/attr"
+	"github.com/nimbus-cloud/nimbus/internal/dynamodb/legacy"
+)
 
 // Wire shapes of DynamoDB API 2012-08-10, as in botocore's service-2.json.
 // Field names are the JSON member names.
@@ -242,15 +245,15 @@ type exprParams struct {
 }
 
 type PutItemInput struct {
-	TableName                           *string        `json:"TableName"`
-	Item                                attr.Item      `json:"Item"`
-	ConditionExpression                 *string        `json:"ConditionExpression"`
-	ReturnValues                        *string        `json:"ReturnValues"`
-	ReturnConsumedCapacity              *string        `json:"ReturnConsumedCapacity"`
-	ReturnItemCollectionMetrics         *string        `json:"ReturnItemCollectionMetrics"`
-	ReturnValuesOnConditionCheckFailure *string        `json:"ReturnValuesOnConditionCheckFailure"`
-	Expected                            map[string]any `json:"Expected"`
-	ConditionalOperator                 *string        `json:"ConditionalOperator"`
+	TableName                           *string                                  `json:"TableName"`
+	Item                                attr.Item                                `json:"Item"`
+	ConditionExpression                 *string                                  `json:"ConditionExpression"`
+	ReturnValues                        *string                                  `json:"ReturnValues"`
+	ReturnConsumedCapacity              *string                                  `json:"ReturnConsumedCapacity"`
+	ReturnItemCollectionMetrics         *string                                  `json:"ReturnItemCollectionMetrics"`
+	ReturnValuesOnConditionCheckFailure *string                                  `json:"ReturnValuesOnConditionCheckFailure"`
+	Expected                            map[string]legacy.ExpectedAttributeValue `json:"Expected"`
+	ConditionalOperator                 *string                                  `json:"ConditionalOperator"`
 	exprParams
 }
 
@@ -276,52 +279,52 @@ type GetItemOutput struct {
 }
 
 type DeleteItemInput struct {
-	TableName                           *string        `json:"TableName"`
-	Key                                 attr.Item      `json:"Key"`
-	ConditionExpression                 *string        `json:"ConditionExpression"`
-	ReturnValues                        *string        `json:"ReturnValues"`
-	ReturnConsumedCapacity              *string        `json:"ReturnConsumedCapacity"`
-	ReturnItemCollectionMetrics         *string        `json:"ReturnItemCollectionMetrics"`
-	ReturnValuesOnConditionCheckFailure *string        `json:"ReturnValuesOnConditionCheckFailure"`
-	Expected                            map[string]any `json:"Expected"`
-	ConditionalOperator                 *string        `json:"ConditionalOperator"`
+	TableName                           *string                                  `json:"TableName"`
+	Key                                 attr.Item                                `json:"Key"`
+	ConditionExpression                 *string                                  `json:"ConditionExpression"`
+	ReturnValues                        *string                                  `json:"ReturnValues"`
+	ReturnConsumedCapacity              *string                                  `json:"ReturnConsumedCapacity"`
+	ReturnItemCollectionMetrics         *string                                  `json:"ReturnItemCollectionMetrics"`
+	ReturnValuesOnConditionCheckFailure *string                                  `json:"ReturnValuesOnConditionCheckFailure"`
+	Expected                            map[string]legacy.ExpectedAttributeValue `json:"Expected"`
+	ConditionalOperator                 *string                                  `json:"ConditionalOperator"`
 	exprParams
 }
 
 type UpdateItemInput struct {
-	TableName                           *string        `json:"TableName"`
-	Key                                 attr.Item      `json:"Key"`
-	UpdateExpression                    *string        `json:"UpdateExpression"`
-	ConditionExpression                 *string        `json:"ConditionExpression"`
-	ReturnValues                        *string        `json:"ReturnValues"`
-	ReturnConsumedCapacity              *string        `json:"ReturnConsumedCapacity"`
-	ReturnItemCollectionMetrics         *string        `json:"ReturnItemCollectionMetrics"`
-	ReturnValuesOnConditionCheckFailure *string        `json:"ReturnValuesOnConditionCheckFailure"`
-	AttributeUpdates                    map[string]any `json:"AttributeUpdates"`
-	Expected                            map[string]any `json:"Expected"`
-	ConditionalOperator                 *string        `json:"ConditionalOperator"`
+	TableName                           *string                                  `json:"TableName"`
+	Key                                 attr.Item                                `json:"Key"`
+	UpdateExpression                    *string                                  `json:"UpdateExpression"`
+	ConditionExpression                 *string                                  `json:"ConditionExpression"`
+	ReturnValues                        *string                                  `json:"ReturnValues"`
+	ReturnConsumedCapacity              *string                                  `json:"ReturnConsumedCapacity"`
+	ReturnItemCollectionMetrics         *string                                  `json:"ReturnItemCollectionMetrics"`
+	ReturnValuesOnConditionCheckFailure *string                                  `json:"ReturnValuesOnConditionCheckFailure"`
+	AttributeUpdates                    map[string]legacy.AttributeValueUpdate   `json:"AttributeUpdates"`
+	Expected                            map[string]legacy.ExpectedAttributeValue `json:"Expected"`
+	ConditionalOperator                 *string                                  `json:"ConditionalOperator"`
 	exprParams
 }
 
 type QueryInput struct {
-	TableName              *string        `json:"TableName"`
-	IndexName              *string        `json:"IndexName"`
-	Select                 *string        `json:"Select"`
-	Limit                  *int64         `json:"Limit"`
-	ConsistentRead         *bool          `json:"ConsistentRead"`
-	ScanIndexForward       *bool          `json:"ScanIndexForward"`
-	ExclusiveStartKey      attr.Item      `json:"ExclusiveStartKey"`
-	ReturnConsumedCapacity *string        `json:"ReturnConsumedCapacity"`
-	ProjectionExpression   *string        `json:"ProjectionExpression"`
-	FilterExpression       *string        `json:"FilterExpression"`
-	KeyConditionExpression *string        `json:"KeyConditionExpression"`
-	AttributesToGet        []string       `json:"AttributesToGet"`
-	KeyConditions          map[string]any `json:"KeyConditions"`
-	QueryFilter            map[string]any `json:"QueryFilter"`
-	ScanFilter             map[string]any `json:"ScanFilter"`
-	ConditionalOperator    *string        `json:"ConditionalOperator"`
-	Segment                *int64         `json:"Segment"`
-	TotalSegments          *int64         `json:"TotalSegments"`
+	TableName              *string                     `json:"TableName"`
+	IndexName              *string                     `json:"IndexName"`
+	Select                 *string                     `json:"Select"`
+	Limit                  *int64                      `json:"Limit"`
+	ConsistentRead         *bool                       `json:"ConsistentRead"`
+	ScanIndexForward       *bool                       `json:"ScanIndexForward"`
+	ExclusiveStartKey      attr.Item                   `json:"ExclusiveStartKey"`
+	ReturnConsumedCapacity *string                     `json:"ReturnConsumedCapacity"`
+	ProjectionExpression   *string                     `json:"ProjectionExpression"`
+	FilterExpression       *string                     `json:"FilterExpression"`
+	KeyConditionExpression *string                     `json:"KeyConditionExpression"`
+	AttributesToGet        []string                    `json:"AttributesToGet"`
+	KeyConditions          map[string]legacy.Condition `json:"KeyConditions"`
+	QueryFilter            map[string]legacy.Condition `json:"QueryFilter"`
+	ScanFilter             map[string]legacy.Condition `json:"ScanFilter"`
+	ConditionalOperator    *string                     `json:"ConditionalOperator"`
+	Segment                *int64                      `json:"Segment"`
+	TotalSegments          *int64                      `json:"TotalSegments"`
 	exprParams
 }
 

@@ -43,7 +43,10 @@ func (p *pathNode) String() string {
 }
 
 type (
-	litNode     struct{ v attr.Value } // string, number, boolean or NULL literal
+	litNode struct { // string, number, boolean or NULL literal
+		v   attr.Value
+		raw bool // a number as written, not yet checked
+	}
 	missingNode struct{}               // the MISSING literal
 	paramNode   struct{ i int }        // the i-th ? (from 0)
 	listNode    struct{ elems []node } // [a, b]

@@ -13,23 +13,29 @@
 //
 //	SELECT * | path [, path ...] FROM table[."index"] [WHERE cond] [ORDER BY key [ASC|DESC] [, ...]]
 //	INSERT INTO table VALUE {'name': value, ...}
-//	UPDATE table SET path = value [, ...] | REMOVE path [, ...] ... WHERE cond [RETURNING (ALL|MODIFIED) (OLD|NEW) *]
+//	UPDATE table (SET path = value [, ...] | REMOVE path) ... WHERE cond [RETURNING (ALL|MODIFIED) (OLD|NEW) *]
+//	FROM table WHERE cond (SET ... | REMOVE ...) ... [RETURNING ...]   -- PartiQL's other UPDATE form
 //	DELETE FROM table WHERE cond [RETURNING ALL OLD *]
 //	EXISTS(SELECT * FROM table WHERE cond)   -- ExecuteTransaction's condition check
 //
 // Names are identifiers or "double-quoted" identifiers; paths are
-// a.b[0]['c']. Values are 'strings', numbers, TRUE, FALSE, NULL, ?
+// a.b[0]['c']. As in DynamoDB, PartiQL's keywords (SQL-92's reserved words
+// and PartiQL's own: date, value, key, size, old, ...) must be quoted to
+// be used as names. Values are 'strings', numbers, TRUE, FALSE, NULL, ?
 // parameters, [lists], {'tuple': maps} and <<bags>> (string, number or
-// binary sets). Conditions have =, <> (and !=), <, <=, >, >=, AND, OR, NOT,
-// BETWEEN, IN [..] or IN (..), IS [NOT] MISSING / NULL / type, and the
-// functions begins_with, contains, attribute_type, size, exists and
-// missing. SET values may add or subtract and call list_append, set_add
-// and set_delete. Keywords and function names are case-insensitive;
-// -- and /* */ comments are skipped.
+// binary sets). Conditions have =, <> (and !=), <, <=, >, >=, AND, OR,
+// NOT, BETWEEN, IN [..] or IN (..), IS [NOT] MISSING / NULL / BOOLEAN /
+// STRING / NUMERIC / BLOB / LIST / STRUCT / TUPLE, and the functions
+// begins_with, contains, attribute_type, size and exists. SET values may
+// add or subtract and call list_append, set_add and set_delete. Keywords
+// and function names are case-insensitive; -- and /* */ comments are
+// skipped.
 //
 // A hand-written lexer and recursive-descent parser build a tree; the
 // recursion is bounded (maxDepth), so no input can exhaust the stack, and
-// both are linear in the statement's length.
+// both are linear in the statement's length. Number literals are checked
+// against DynamoDB's number rules when the statement is planned, so that
+// the error can name the literal's place ("... under root.x").
 //
 // # Translation
 //
@@ -41,24 +47,34 @@
 // SELECT is a GetItem, Query or Scan depending on the key equalities among
 // the WHERE clause's top-level AND terms, and writes need the full key.
 //
-// What DynamoDB does differently: a SELECT whose WHERE has IN or OR on the
-// partition key is served by DynamoDB as several queries; here it is a Scan
-// with the same filter, which returns the same items. A SELECT with two
-// conditions on the sort key (sk > 1 AND sk < 5) is a Scan too, since a
-// Query's filter may not name key attributes; ORDER BY is then not
-// honoured beyond the scan's key order.
+// As in DynamoDB, a SELECT whose WHERE clause cannot be split into a key
+// condition (IN or OR on the partition key, two conditions on the sort
+// key, a key under NOT) is a Scan filtered by the whole clause. DynamoDB
+// serves IN and OR on the partition key as several queries; the Scan
+// returns the same items, but ORDER BY is then not honoured beyond the
+// scan's key order.
 //
 // # Messages
 //
-// Errors are ValidationExceptions worded as DynamoDB's: the messages of
-// its PartiQL layer as DynamoDB Local ships them, checked against errors
-// users report from AWS ("Statement wasn't well formed, can't be
-// processed: Expected data manipulation", "Where clause does not contain a
-// mandatory equality on all key attributes", "Number of parameters in
-// request and statement don't match."). DynamoDB reports syntax errors
-// from its PartiQL parser with a short detail; details we have not seen
-// from the service ("Unterminated quoted text", "Invalid character",
-// "Expression nested too deeply", "Expected keyword FROM") are ours.
-// Checks that need the table (key types, item size, the statement's 8 KB
-// length limit) are the service's.
+// Errors are ValidationExceptions worded as DynamoDB's. The semantic
+// messages are those of DynamoDB's PartiQL layer as DynamoDB Local ships
+// them ("Where clause does not contain a mandatory equality on all key
+// attributes", "Key attribute should be present in the item: Key pk").
+// Syntax errors carry the detail of PartiQL's reference parser, which
+// DynamoDB uses: "Statement wasn't well formed, can't be processed:
+// Unexpected term", "... Unexpected keyword", "... Missing right-hand side
+// expression of infix operator", "... Unexpected token after expression";
+// lexer failures leave the detail empty. These were checked against
+// statements other emulators' suites pin against DynamoDB itself. Ours,
+// where we found no DynamoDB wording: "Expression nested too deeply"
+// (DynamoDB's parser has no such bound), "Incorrect number of arguments to
+// function f", and "Expected )" style details for a missing closing token.
+// Checks that need the table (its existence, item size, the statement's
+// 8 KB length limit) are the service's; key types are checked here when
+// Schema carries them.
+//
+// Not modelled: DynamoDB's rule against OR branches that overlap on the
+// sort key ("Overlapping conditions with range keys are not supported in
+// where clause"), and the decomposition of IN or OR on the partition key
+// into several queries (a Scan returns the same items).
 package partiql

@@ -3,8 +3,10 @@ package partiql
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb/attr"
 )
 
@@ -123,8 +125,6 @@ func (b *builder) cond(n node, ctx int) (string, error) {
 			fn = "attribute_type"
 		case "EXISTS":
 			fn = "attribute_exists"
-		case "MISSING":
-			fn = "attribute_not_exists"
 		case "SIZE":
 			return "", validation(msgWhereBoolean)
 		default:
@@ -174,7 +174,7 @@ func (b *builder) operand(n node) (string, error) {
 			return "size(" + strings.Join(args, ", ") + ")", nil
 		}
 		switch n.name {
-		case "BEGINS_WITH", "CONTAINS", "ATTRIBUTE_TYPE", "EXISTS", "MISSING":
+		case "BEGINS_WITH", "CONTAINS", "ATTRIBUTE_TYPE", "EXISTS":
 			return "", validation(msgUnsupportedToken, strings.ToLower(n.name))
 		}
 		return "", validation(msgUnknownFunction, strings.ToLower(n.name))
@@ -185,7 +185,7 @@ func (b *builder) operand(n node) (string, error) {
 		return "", validation(msgUnsupportedToken, n.op)
 	}
 	if isValue(n) {
-		v, err := b.eval(n, "")
+		v, err := b.eval(n, "root")
 		if err != nil {
 			return "", err
 		}
@@ -199,13 +199,23 @@ func (b *builder) operand(n node) (string, error) {
 func (b *builder) eval(n node, under string) (attr.Value, error) {
 	switch n := n.(type) {
 	case *litNode:
+		if n.raw {
+			num, err := attr.ParseNumber(n.v.Str)
+			if err != nil {
+				if ae, ok := awserr.As(err); ok {
+					return attr.Value{}, validation("%s under %s", ae.Message, under)
+				}
+				return attr.Value{}, err
+			}
+			return attr.Value{Kind: attr.N, Str: num}, nil
+		}
 		return n.v, nil
 	case *paramNode:
 		return b.params[n.i], nil
 	case *listNode:
 		l := make([]attr.Value, len(n.elems))
 		for i, e := range n.elems {
-			v, err := b.eval(e, under)
+			v, err := b.eval(e, under+"["+strconv.Itoa(i)+"]")
 			if err != nil {
 				return attr.Value{}, err
 			}
@@ -218,7 +228,7 @@ func (b *builder) eval(n node, under string) (attr.Value, error) {
 			if _, dup := m[k]; dup {
 				return attr.Value{}, validation(msgDuplicateKey, k, under)
 			}
-			v, err := b.eval(n.vals[i], k)
+			v, err := b.eval(n.vals[i], under+"."+k)
 			if err != nil {
 				return attr.Value{}, err
 			}
@@ -295,7 +305,7 @@ func (b *builder) update(actions []action) (string, error) {
 			if !isValue(c.args[1]) {
 				return "", validation(msgSetSecondArg, op)
 			}
-			v, err := b.eval(c.args[1], "")
+			v, err := b.eval(c.args[1], "root")
 			if err != nil {
 				return "", err
 			}
@@ -376,7 +386,7 @@ func (b *builder) setOperand(n node) (string, error) {
 		return "", validation(msgUpdateOperator, n.op)
 	}
 	if isValue(n) {
-		v, err := b.eval(n, "")
+		v, err := b.eval(n, "root")
 		if err != nil {
 			return "", err
 		}

@@ -223,7 +223,7 @@ func (s *Statement) fullKey(b *builder, schema Schema, incomplete string) (attr.
 	for _, c := range conjuncts(s.where) {
 		name, val, ok := keyEquality(c)
 		if ok && (name == schema.HashKey || name == schema.RangeKey && name != "") {
-			v, err := b.eval(val, name)
+			v, err := b.eval(val, "root")
 			if err != nil {
 				return nil, nil, err
 			}
@@ -415,7 +415,7 @@ func keyTypes(b *builder, schema Schema, hash, rng node) error {
 		if !isValue(n) {
 			return nil
 		}
-		v, err := b.eval(n, name)
+		v, err := b.eval(n, "root")
 		if err != nil {
 			return err
 		}
@@ -474,14 +474,20 @@ func rangeCondition(n node, name string) bool {
 }
 
 func (s *Statement) planInsert(b *builder, schema Schema) (*Plan, error) {
-	v, err := b.eval(s.item, "item")
-	if err != nil {
-		return nil, err
+	// Each attribute's value is a root of its own in DynamoDB's messages:
+	// {'m': {'x': 1e126}} fails "under root.x".
+	tuple := s.item.(*tupleNode)
+	item := make(attr.Item, len(tuple.keys))
+	for i, k := range tuple.keys {
+		if _, dup := item[k]; dup {
+			return nil, validation(msgDuplicateKey, k, "root")
+		}
+		v, err := b.eval(tuple.vals[i], "root")
+		if err != nil {
+			return nil, err
+		}
+		item[k] = v
 	}
-	if v.Kind != attr.M {
-		return nil, validation(msgInsertFormat)
-	}
-	item := attr.Item(v.Map)
 	for _, k := range []string{schema.HashKey, schema.RangeKey} {
 		if k == "" {
 			continue
