@@ -225,3 +225,16 @@ func TestMissingEspeakIsServiceFailure(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestLangSwitchesSynthesizerLanguage(t *testing.T) {
+	sc, err := parseSSMLVoice(`<speak>Hello <lang xml:lang="fr-FR">bonjour</lang> again</speak>`, nil, "female")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.espeakSSML(); !strings.Contains(got, `<voice xml:lang="fr-fr" gender="female">bonjour</voice>`) {
+		t.Errorf("espeak SSML %s", got)
+	}
+	if espeakLanguage("en-IN", "") != "en-gb" || espeakLanguage("de-LU", "") != "de" || espeakLanguage("xx", "en-us") != "en-us" {
+		t.Error("espeakLanguage")
+	}
+}

@@ -43,9 +43,9 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			audio[i], errs[i] = s.synth.Speak(ctx, j.voice.Speak, chunks[i].ssml())
+			audio[i], errs[i] = s.synth.Speak(ctx, j.speak, chunks[i].ssml())
 			if errs[i] == nil && want["viseme"] && len(chunks[i].words) > 0 {
-				phon[i], errs[i] = s.synth.Phonemes(ctx, j.voice.Speak, chunks[i].ssml())
+				phon[i], errs[i] = s.synth.Phonemes(ctx, j.speak, chunks[i].ssml())
 			}
 		}()
 	}

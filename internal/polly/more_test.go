@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -257,5 +259,59 @@ print(len(b))
 	out, err := exec.Command("python3", "-c", script, srv).CombinedOutput()
 	if err != nil {
 		t.Fatalf("boto3: %v\n%s", err, out)
+	}
+}
+
+func TestConcurrentRequests(t *testing.T) {
+	c := client(t)
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			out, err := c.SynthesizeSpeech(context.Background(), &polly.SynthesizeSpeechInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: aws.String(strings.Repeat("Note number one. ", i+1))})
+			if err == nil {
+				var b bytes.Buffer
+				_, err = b.ReadFrom(out.AudioStream)
+				if err == nil && b.Len() < 1000 {
+					err = fmt.Errorf("%d bytes of MP3", b.Len())
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestAWSCLI drives SynthesizeSpeech and DescribeVoices with the AWS CLI.
+func TestAWSCLI(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("the AWS CLI (aws) is not installed")
+	}
+	_ = client(t) // skips without espeak-ng
+	url := serverURL(t)
+	out := t.TempDir() + "/note.mp3"
+	cmd := exec.Command("aws", "--endpoint-url", url, "--region", "us-east-1", "polly", "synthesize-speech",
+		"--output-format", "mp3", "--voice-id", "Matthew", "--text", "Call the plumber.", out)
+	cmd.Env = append(cmd.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws polly synthesize-speech: %v\n%s", err, b)
+	}
+	if !strings.Contains(string(b), `"ContentType": "audio/mpeg"`) || !strings.Contains(string(b), `"RequestCharacters": 17`) {
+		t.Errorf("output %s", b)
+	}
+	mp3, err := os.ReadFile(out)
+	if err != nil || len(mp3) < 2000 || mp3[0] != 0xff {
+		t.Errorf("%d bytes, %v", len(mp3), err)
+	}
+	cmd = exec.Command("aws", "--endpoint-url", url, "--region", "us-east-1", "polly", "describe-voices", "--language-code", "en-GB", "--query", "Voices[].Id", "--output", "text")
+	cmd.Env = append(cmd.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	b, err = cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "Amy") || !strings.Contains(string(b), "Brian") {
+		t.Errorf("describe-voices: %v %s", err, b)
 	}
 }

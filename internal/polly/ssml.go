@@ -72,6 +72,7 @@ func (e *ssmlError) Error() string { return fmt.Sprintf("%s (at position %d)", e
 
 // builder accumulates chunks while the input is walked.
 type builder struct {
+	gender string // "female" or "male": kept when <lang> switches language
 	src    string
 	lex    lexicons
 	s      script
@@ -257,7 +258,12 @@ func oneOf(v string, set ...string) bool {
 
 // parseSSML validates Polly's SSML dialect and builds the script.
 func parseSSML(src string, lex lexicons) (*script, error) {
-	b := &builder{src: src, lex: lex}
+	return parseSSMLVoice(src, lex, "")
+}
+
+// parseSSMLVoice is parseSSML for a voice of the given gender.
+func parseSSMLVoice(src string, lex lexicons, gender string) (*script, error) {
+	b := &builder{src: src, lex: lex, gender: gender}
 	d := xml.NewDecoder(strings.NewReader(src))
 	d.Strict = true
 	type frame struct {
@@ -503,8 +509,17 @@ func (b *builder) start(name string, a map[string]string, pop *bool, after *stri
 		}
 		*skip = true
 	case "lang":
-		if _, ok := a["lang"]; !ok {
+		l, ok := a["lang"]
+		if !ok {
 			return bad("<lang> needs xml:lang")
+		}
+		if es := espeakLanguage(l, ""); es != "" {
+			g := ""
+			if b.gender != "" {
+				g = ` gender="` + b.gender + `"`
+			}
+			b.push(`<voice xml:lang="`+es+`"`+g+`>`, "</voice>")
+			*pop = true
 		}
 	case "mark":
 		n, ok := a["name"]

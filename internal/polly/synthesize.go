@@ -94,6 +94,7 @@ type job struct {
 	marks    []string
 	script   *script
 	language string
+	speak    espeak // the voice, in the request's language
 }
 
 // sampleRates are the rates each format accepts, and its default for
@@ -105,7 +106,7 @@ func sampleRates(format string) (valid []int, std, other int) {
 	case "mulaw", "alaw":
 		return []int{8000}, 8000, 8000
 	case "ogg_opus":
-		return []int{8000, 16000, 24000, 48000}, 48000, 48000
+		return []int{48000}, 48000, 48000
 	default: // mp3, ogg_vorbis, json
 		return []int{8000, 16000, 22050, 24000, 44100, 48000}, 22050, 24000
 	}
@@ -134,7 +135,7 @@ func (s *Service) prepare(ctx context.Context, engine, lang *string, lexNames []
 	if !ok {
 		return nil, enumError(voiceID, "voiceId", voiceIDs())
 	}
-	j := &job{voice: v, engine: "standard", format: format, language: v.LanguageCode}
+	j := &job{voice: v, engine: "standard", format: format, language: v.LanguageCode, speak: v.Speak}
 	if engine != nil {
 		if !validEngine(*engine) {
 			return nil, enumError(*engine, "engine", engines)
@@ -161,12 +162,15 @@ func (s *Service) prepare(ctx context.Context, engine, lang *string, lexNames []
 			return nil, enumError(*lang, "languageCode", languageCodes())
 		}
 		if !v.speaks(*lang) {
-			return nil, awserr.Newf("LanguageNotSupportedException", "Language %s is not supported by voice %s.", *lang, v.ID)
+			return nil, awserr.New("LanguageNotSupportedException", "The language specified is not currently supported by Amazon Polly in this capacity.")
 		}
 		j.language = *lang
+		// a bilingual voice speaks its other language with that
+		// language's espeak-ng voice, keeping its own timbre
+		j.speak.Language = espeakLanguage(*lang, v.Speak.Language)
 	}
 	if !v.supports(j.engine) {
-		return nil, awserr.Newf("EngineNotSupportedException", "This voice is not compatible with the %s engine. Please choose one of the following engines: %s.", j.engine, strings.Join(v.Engines, ", "))
+		return nil, awserr.New("EngineNotSupportedException", "This engine is not compatible with the voice that you have designated. Choose a new voice that is compatible with the engine or change the engine and restart the operation.")
 	}
 	valid, std, other := sampleRates(format)
 	j.rate = other
@@ -176,7 +180,7 @@ func (s *Service) prepare(ctx context.Context, engine, lang *string, lexNames []
 	if rate != nil {
 		r, err := strconv.Atoi(*rate)
 		if err != nil || !containsInt(valid, r) {
-			return nil, awserr.Newf("InvalidSampleRateException", "The specified sample rate %s is not valid for output format %s. Valid sample rates: %s.", *rate, format, joinInts(valid))
+			return nil, awserr.Newf("InvalidSampleRateException", "The specified sample rate is not valid. Valid sample rates for %s: %s.", format, joinInts(valid))
 		}
 		j.rate = r
 	}
@@ -185,10 +189,10 @@ func (s *Service) prepare(ctx context.Context, engine, lang *string, lexNames []
 			return nil, awserr.New("MarksNotSupportedForFormatException", "SpeechMarkTypes are required when the OutputFormat is json.")
 		}
 	} else if len(marks) > 0 {
-		return nil, awserr.New("MarksNotSupportedForFormatException", "Speech marks are only available for the json OutputFormat.")
+		return nil, awserr.New("MarksNotSupportedForFormatException", "Speech marks are not supported for the OutputFormat selected. Speech marks are only available for content in json format.")
 	}
 	if tt == "text" && oneOf("ssml", marks...) {
-		return nil, awserr.New("SsmlMarksNotSupportedForTextTypeException", "SSML speech marks are not supported for plain text input. Use TextType ssml.")
+		return nil, awserr.New("SsmlMarksNotSupportedForTextTypeException", "SSML speech marks are not supported for plain text-type input.")
 	}
 	j.marks = marks
 	if utf8.RuneCountInString(*text) > maxTotal {
@@ -199,7 +203,7 @@ func (s *Service) prepare(ctx context.Context, engine, lang *string, lexNames []
 		return nil, err
 	}
 	if tt == "ssml" {
-		sc, err := parseSSML(*text, lex)
+		sc, err := parseSSMLVoice(*text, lex, strings.ToLower(v.Gender))
 		if err != nil {
 			var se *ssmlError
 			if errors.As(err, &se) {
@@ -265,7 +269,7 @@ func (s *Service) render(ctx context.Context, j *job) ([]byte, string, error) {
 	}
 	f := encode.Format(j.format)
 	var b []byte
-	err := s.synth.SpeakStream(ctx, j.voice.Speak, j.script.espeakSSML(), func(r io.Reader, rate int) error {
+	err := s.synth.SpeakStream(ctx, j.speak, j.script.espeakSSML(), func(r io.Reader, rate int) error {
 		var err error
 		if encode.Streams(f) && rate == j.rate {
 			// the encoder runs alongside the synthesizer

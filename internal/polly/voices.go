@@ -1,6 +1,10 @@
 package polly
 
-import "github.com/nimbus-cloud/nimbus/internal/polly/tts"
+import (
+	"strings"
+
+	"github.com/nimbus-cloud/nimbus/internal/polly/tts"
+)
 
 // voice is one Polly voice and the espeak-ng voice that speaks for it.
 type voice struct {
@@ -158,4 +162,31 @@ func (v *voice) speaks(lang string) bool {
 		}
 	}
 	return false
+}
+
+// espeakLanguages maps a Polly language code to the espeak-ng voice of
+// the first Polly voice whose language it is.
+var espeakLanguages = func() map[string]string {
+	m := map[string]string{}
+	for _, v := range voices {
+		if _, ok := m[v.LanguageCode]; !ok {
+			m[v.LanguageCode] = v.Speak.Language
+		}
+	}
+	return m
+}()
+
+// espeakLanguage is the espeak-ng language for a Polly (or BCP 47)
+// language code: exact, then by primary language; def when unknown.
+func espeakLanguage(code, def string) string {
+	if l, ok := espeakLanguages[code]; ok {
+		return l
+	}
+	primary, _, _ := strings.Cut(code, "-")
+	for c, l := range espeakLanguages {
+		if p, _, _ := strings.Cut(c, "-"); strings.EqualFold(p, primary) {
+			return l
+		}
+	}
+	return def
 }
