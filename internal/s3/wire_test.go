@@ -428,3 +428,34 @@ func TestPresignedV2(t *testing.T) {
 		t.Fatalf("expired: %d %s", st, body)
 	}
 }
+
+// A client that disconnects in the middle of a PUT leaves nothing behind:
+// no object, no temporary file.
+func TestInterruptedPut(t *testing.T) {
+	e := start(t)
+	c := e.client(t)
+	mustBucket(t, c, "intr")
+	addr := strings.TrimPrefix(e.URL, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PUT /intr/partial HTTP/1.1\r\nHost: %s\r\nContent-Length: 1048576\r\n\r\n", addr)
+	conn.Write(bytes.Repeat([]byte("x"), 100000))
+	conn.Close()
+	// Wait for the server to notice (a condition, not a duration).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ents, _ := os.ReadDir(filepath.Join(e.Dir, "tmp"))
+		if len(ents) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("temporary files remain: %v", ents)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := c.HeadObject(ctx(t), &awss3.HeadObjectInput{Bucket: aws.String("intr"), Key: aws.String("partial")}); err == nil {
+		t.Fatal("a partial PUT is visible")
+	}
+}

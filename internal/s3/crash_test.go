@@ -1,0 +1,83 @@
+package s3
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nimbus-cloud/nimbus/internal/storage"
+	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
+)
+
+// A crash leaves temporary files (a PUT that never finished) and bodies
+// whose metadata was never committed (or was deleted before the file):
+// the next start removes them and keeps every committed object.
+func TestCrashLeftovers(t *testing.T) {
+	kv, err := pebble.OpenMem(pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	dir := t.TempDir()
+	s, err := New(Options{KV: kv, Dir: dir, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := kv.Update(ctx, func(tx storage.Tx) error {
+		return setJSON(tx, bucketKey("bkt"), &bucketRec{Name: "bkt", Account: "000000000000", Region: "us-east-1"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutObject(ctx, "000000000000", "us-east-1", "bkt", "kept", strings.NewReader("committed"), "text/plain"); err != nil {
+		t.Fatal(err)
+	}
+	// A PUT interrupted mid-body: its temporary file.
+	fh, _, err := s.files.create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh.WriteString("half an obj")
+	fh.Close()
+	// A body renamed into place whose metadata never committed.
+	orphan := newID()
+	os.MkdirAll(filepath.Dir(s.files.path(orphan)), 0o700)
+	os.WriteFile(s.files.path(orphan), []byte("orphan"), 0o600)
+	s.Close()
+
+	s2, err := New(Options{KV: kv, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.files.path(orphan)); !os.IsNotExist(err) {
+		t.Fatalf("orphan body survived: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(ents) != 0 {
+		t.Fatalf("temporary files survived: %v", ents)
+	}
+	o, err := s2.lookupObject(ctx, "bkt", "kept", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := s2.files.open(o.Parts, 0, o.Size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rd)
+	rd.Close()
+	if string(b) != "committed" {
+		t.Fatalf("committed object: %q", b)
+	}
+	if _, err := s2.lookupObject(ctx, "bkt", "half", ""); err == nil {
+		t.Fatal("a partial object is visible")
+	}
+	// PutObject to a missing bucket is NoSuchBucket, for Polly.
+	_, err = s2.PutObject(ctx, "000000000000", "us-east-1", "nobkt", "k", strings.NewReader("x"), "")
+	if ae, ok := err.(interface{ Error() string }); !ok || !strings.Contains(ae.Error(), "NoSuchBucket") {
+		t.Fatalf("missing bucket: %v", err)
+	}
+}
