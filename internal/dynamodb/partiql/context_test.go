@@ -1,6 +1,9 @@
 package partiql
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestPlanIn(t *testing.T) {
 	tests := []struct {
@@ -39,5 +42,29 @@ func TestPlanIn(t *testing.T) {
 			}
 			wantValidation(t, err, tt.want)
 		})
+	}
+}
+
+// TestLongStatements checks that statements at DynamoDB's 8 KB limit, and
+// far beyond it, parse in linear time without exhausting anything: long
+// AND chains are iterated, not nested.
+func TestLongStatements(t *testing.T) {
+	for _, n := range []int{800, 20000} {
+		var b strings.Builder
+		b.WriteString("SELECT * FROM t WHERE id = 'a'")
+		for i := 0; i < n; i++ {
+			b.WriteString(" AND x = 1")
+		}
+		st, err := Parse(b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.Plan(hashOnly, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Op != "Query" || strings.Count(p.FilterExpression, " AND ") != n-1 {
+			t.Fatalf("%d terms: plan %s with %d ANDs", n, p.Op, strings.Count(p.FilterExpression, " AND "))
+		}
 	}
 }

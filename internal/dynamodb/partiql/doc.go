@@ -47,6 +47,10 @@
 // SELECT is a GetItem, Query or Scan depending on the key equalities among
 // the WHERE clause's top-level AND terms, and writes need the full key.
 //
+// Statement.PlanIn adds the rules of the operation a statement arrives in
+// (EXISTS only in ExecuteTransaction, single-item SELECTs in batches and
+// transactions, no index reads or RETURNING in transactions).
+//
 // As in DynamoDB, a SELECT whose WHERE clause cannot be split into a key
 // condition (IN or OR on the partition key, two conditions on the sort
 // key, a key under NOT) is a Scan filtered by the whole clause. DynamoDB
