@@ -238,3 +238,31 @@ func TestLangSwitchesSynthesizerLanguage(t *testing.T) {
 		t.Error("espeakLanguage")
 	}
 }
+
+func TestTasksResumeAfterRestart(t *testing.T) {
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng is not installed: run scripts/deps.sh")
+	}
+	kv, err := pebble.OpenMem(pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	ctx := request.With(context.Background(), &request.Info{Account: "111122223333", Region: "us-east-1"})
+	// a task left scheduled by a previous run
+	st := &storedTask{Account: "111122223333", Region: "us-east-1", Bucket: "notes", Key: "t1.mp3", Text: "Resumed.",
+		Task: SynthesisTask{TaskId: "t1", TaskStatus: "scheduled", OutputFormat: "mp3", SampleRate: "22050", TextType: "text", VoiceId: "Joanna", Engine: "standard"}}
+	first := New(Options{KV: kv})
+	first.Close()
+	if err := first.saveTask(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	s3 := &fakeS3{objects: map[string][]byte{}, types: map[string]string{}}
+	s := New(Options{KV: kv, Objects: s3})
+	s.tasks.wg.Wait()
+	defer s.Close()
+	out, err := s.GetSpeechSynthesisTask(ctx, &GetSpeechSynthesisTaskInput{TaskId: "t1"})
+	if err != nil || out.SynthesisTask.TaskStatus != "completed" || len(s3.objects["notes/t1.mp3"]) == 0 {
+		t.Errorf("task %+v, %v", out, err)
+	}
+}

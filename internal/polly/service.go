@@ -62,6 +62,13 @@ func New(o Options) *Service {
 	s.synth = tts.New(tts.Options{Command: o.Espeak, Concurrency: o.Concurrency})
 	s.enc = encode.New(o.Concurrency)
 	s.tasks = newTaskRunner(s)
+	if s.kv != nil {
+		s.tasks.wg.Add(1)
+		go func() {
+			defer s.tasks.wg.Done()
+			s.tasks.resume()
+		}()
+	}
 	h := &restjson.Handler{Log: s.log}
 	h.Handle("SynthesizeSpeech", "POST /v1/speech", 200, restjson.Operation(s.SynthesizeSpeech))
 	h.Handle("DescribeVoices", "GET /v1/voices", 200, restjson.Operation(s.DescribeVoices))
@@ -84,6 +91,7 @@ func (s *Service) WriteError(w http.ResponseWriter, r *http.Request, e *awserr.E
 	s.h.WriteError(w, r, "", e)
 }
 
-// Close stops the synthesis tasks in flight (they stay inProgress) and
-// waits for their goroutines.
+// Close stops the synthesis tasks in flight and waits for their
+// goroutines. Unfinished tasks stay scheduled or inProgress in storage and
+// resume when the service is next created over the same storage.
 func (s *Service) Close() { s.tasks.close() }

@@ -371,3 +371,52 @@ func sortTasks(t []SynthesisTask) {
 		return t[i].TaskId < t[j].TaskId
 	})
 }
+
+// resume restarts the tasks a previous run left scheduled or inProgress
+// (nimbus stopped before they finished): their input is stored with them.
+// A task whose input no longer prepares (a lexicon was deleted) fails.
+func (r *taskRunner) resume() {
+	s := r.s
+	var pending []*storedTask
+	p := []byte("polly/task/")
+	err := s.kv.View(r.ctx, func(rd storage.Reader) error {
+		it := rd.Iter(storage.IterOptions{Lower: p, Upper: prefixEnd(p)})
+		defer it.Close()
+		for it.Next() {
+			var st storedTask
+			if err := json.Unmarshal(it.Value(), &st); err != nil {
+				return err
+			}
+			if st.Task.TaskStatus == "scheduled" || st.Task.TaskStatus == "inProgress" {
+				pending = append(pending, &st)
+			}
+		}
+		return it.Err()
+	})
+	if err != nil {
+		if r.ctx.Err() == nil {
+			s.log.Error("polly: resuming synthesis tasks", "err", err)
+		}
+		return
+	}
+	for _, st := range pending {
+		ctx := request.With(r.ctx, &request.Info{Account: st.Account, Region: st.Region})
+		t := &st.Task
+		var rate *string
+		if t.SampleRate != "" {
+			rate = &t.SampleRate
+		}
+		tt := t.TextType
+		text := st.Text
+		j, err := s.prepare(ctx, st.Engine, st.Lang, t.LexiconNames, t.OutputFormat, rate, t.SpeechMarkTypes, &text, &tt, t.VoiceId, maxTaskChars, maxTaskBilledChars)
+		if err != nil {
+			t.TaskStatus = "failed"
+			t.TaskStatusReason = "The task could not be resumed: " + err.Error()
+			s.saveTask(ctx, st)
+			continue
+		}
+		if r.submit(st, j) != nil {
+			return
+		}
+	}
+}
