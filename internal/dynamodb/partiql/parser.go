@@ -1019,6 +1019,10 @@ var arity = map[string]int{
 
 func (p *parser) call(name string) (node, error) {
 	c := &callNode{name: name}
+	if name == "COUNT" && p.peek().op("*") && p.peekAt(1).op(")") {
+		p.pos += 2 // COUNT(*): parsed, then refused as a projection
+		return c, nil
+	}
 	if !p.isOp(")") {
 		for {
 			x, err := p.cond()

@@ -482,6 +482,9 @@ func (s *Statement) planInsert(b *builder, schema Schema) (*Plan, error) {
 		if _, dup := item[k]; dup {
 			return nil, validation(msgDuplicateKey, k, "root")
 		}
+		if path, ok := tuple.vals[i].(*pathNode); ok {
+			return nil, validation(msgUnsupportedType, path.String(), "root")
+		}
 		v, err := b.eval(tuple.vals[i], "root")
 		if err != nil {
 			return nil, err

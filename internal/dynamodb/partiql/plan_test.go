@@ -282,6 +282,8 @@ func TestErrors(t *testing.T) {
 		{"select value", `SELECT VALUE a FROM t`, hashOnly, nil, "Select projection doesn't support value or pivot keywords"},
 		{"projection alias", `SELECT a AS b FROM t`, hashOnly, nil, "Aliasing is not supported"},
 		{"empty group", `SELECT * FROM t WHERE ()`, hashOnly, nil, malformedMsg("Expression group cannot be empty")},
+		{"count star", `SELECT COUNT(*) FROM t`, hashOnly, nil, "Unexpected path component"},
+		{"insert path value", `INSERT INTO t VALUE {'id': 'a', 'b': c}`, hashOnly, nil, "Unsupported data type: c under key root"},
 		{"insert at", `INSERT INTO t VALUE {'id': 'a'} AT 1`, hashOnly, nil, "AT is not supported in insert statements."},
 	}
 	for _, tt := range tests {
