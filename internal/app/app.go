@@ -23,6 +23,8 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/logs"
 	"github.com/nimbus-cloud/nimbus/internal/memtrim"
 	"github.com/nimbus-cloud/nimbus/internal/polly"
+	"github.com/nimbus-cloud/nimbus/internal/s3"
+	"github.com/nimbus-cloud/nimbus/internal/sigv4"
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
 	"github.com/nimbus-cloud/nimbus/internal/version"
@@ -43,6 +45,10 @@ type App struct {
 	// lambda and logs: AWS Lambda and CloudWatch Logs (issue #3).
 	lambda *lambda.Service
 	logs   *logs.Service
+	// s3: Amazon S3 (issue #4); s3TempDir is its body directory in
+	// --memory mode, removed on Close.
+	s3        *s3.Service
+	s3TempDir string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -132,6 +138,39 @@ func New(cfg config.Config) (*App, error) {
 	})
 	// --- end Lambda and CloudWatch Logs ---
 
+	// --- s3 (issue #4; begin) ---
+	// S3's route goes last: its Match claims unsigned requests to bucket
+	// hosts and paths no other route has claimed.
+	s3Dir := cfg.DataDir + "/s3"
+	if cfg.Memory {
+		if s3Dir, err = os.MkdirTemp("", "nimbus-s3-*"); err != nil {
+			a.lambda.Close()
+			a.kv.Close()
+			return nil, fmt.Errorf("creating S3 directory: %w", err)
+		}
+		a.s3TempDir = s3Dir
+	}
+	a.s3, err = s3.New(s3.Options{KV: a.kv, Dir: s3Dir, Keys: a.keys, Invoker: a.lambda, Log: a.log})
+	if err != nil {
+		a.lambda.Close()
+		a.kv.Close()
+		if a.s3TempDir != "" {
+			os.RemoveAll(a.s3TempDir)
+		}
+		return nil, fmt.Errorf("starting s3: %w", err)
+	}
+	a.edge.Handle(&edge.Route{
+		Name:         "s3",
+		SigningNames: []string{"s3"},
+		Match:        s3.Match,
+		Handler:      a.s3.Handler(),
+		WriteError:   a.s3.WriteError,
+		AuthFamily:   sigv4.FamilyS3,
+		// S3 streams object bodies to disk and limits them itself.
+		Streaming: true,
+	})
+	// --- s3 (end) ---
+
 	a.srv = &http.Server{
 		Handler:           a.edge,
 		ReadHeaderTimeout: 30 * time.Second,
@@ -214,6 +253,9 @@ func (a *App) Close() error {
 		if a.ddb != nil {
 			a.ddb.Close()
 		}
+		if a.s3 != nil {
+			a.s3.Close() // s3: waits for notifications being handed to Lambda
+		}
 		if a.lambda != nil {
 			a.lambda.Close() // kills every sandbox
 		}
@@ -222,6 +264,9 @@ func (a *App) Close() error {
 		}
 		if err := a.kv.Close(); err != nil {
 			errs = append(errs, err)
+		}
+		if a.s3TempDir != "" {
+			os.RemoveAll(a.s3TempDir) // s3: --memory mode bodies
 		}
 		a.closeErr = errors.Join(errs...)
 	})
