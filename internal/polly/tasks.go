@@ -140,10 +140,10 @@ func (s *Service) StartSpeechSynthesisTask(ctx context.Context, in *StartSpeechS
 	if err := s.saveTask(ctx, st); err != nil {
 		return nil, err
 	}
+	t := st.Task // the worker owns st from submit on
 	if err := s.tasks.submit(st, j); err != nil {
 		return nil, err
 	}
-	t := st.Task
 	return &StartSpeechSynthesisTaskOutput{SynthesisTask: &t}, nil
 }
 
