@@ -136,6 +136,23 @@ func (w *statusWriter) Flush() {
 // Unwrap lets http.ResponseController reach the real writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// ReadFrom lets io.Copy reach the real writer's ReadFrom, so that a file
+// body (S3's GetObject) goes out with sendfile instead of through a buffer.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	var n int64
+	var err error
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		n, err = rf.ReadFrom(r)
+	} else {
+		n, err = io.Copy(w.ResponseWriter, r)
+	}
+	w.bytes += n
+	return n, err
+}
+
 // ServeHTTP implements http.Handler.
 func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
