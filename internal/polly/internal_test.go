@@ -266,3 +266,33 @@ func TestTasksResumeAfterRestart(t *testing.T) {
 		t.Errorf("task %+v, %v", out, err)
 	}
 }
+
+func TestVoiceTable(t *testing.T) {
+	seen := map[string]string{}
+	for _, v := range voices {
+		k := v.Speak.Language + "+" + v.Speak.Variant
+		if other, ok := seen[k]; ok {
+			t.Errorf("%s and %s are both espeak-ng %s", v.ID, other, k)
+		}
+		seen[k] = v.ID
+		female := strings.HasPrefix(v.Speak.Variant, "f") || oneOf(v.Speak.Variant, "Alicia", "anika", "belinda", "linda", "steph", "Annie", "aunty", "grandma")
+		if female != (v.Gender == "Female") {
+			t.Errorf("%s (%s) has variant %s", v.ID, v.Gender, v.Speak.Variant)
+		}
+	}
+	out, err := exec.Command("espeak-ng", "--voices").Output()
+	if err != nil {
+		t.Skip("espeak-ng is not installed: run scripts/deps.sh")
+	}
+	have := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 1 {
+			have[f[1]] = true
+		}
+	}
+	for _, v := range voices {
+		if !have[v.Speak.Language] {
+			t.Errorf("%s: espeak-ng has no language %q", v.ID, v.Speak.Language)
+		}
+	}
+}

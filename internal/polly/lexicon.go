@@ -63,6 +63,9 @@ var plsLanguages = func() map[string]bool {
 	m := map[string]bool{}
 	for _, v := range voices {
 		m[v.LanguageCode] = true
+		for _, l := range v.Additional {
+			m[l] = true
+		}
 	}
 	return m
 }()

@@ -27,8 +27,8 @@ type espeak = tts.Voice
 // voices is Polly's catalogue (every VoiceId in the API model, in the
 // model's order), with the language, gender and engines AWS lists for each.
 var voices = []voice{
-	{"Aditi", "Female", "hi-IN", "Hindi", []string{"standard"}, []string{"en-IN"}, espeak{Language: "hi", Variant: "f1", Pitch: 70, Rate: 172}},
-	{"Amy", "Female", "en-GB", "British English", []string{"standard", "neural", "generative"}, nil, espeak{Language: "en-gb", Variant: "f1", Pitch: 70, Rate: 172}},
+	{"Aditi", "Female", "en-IN", "Indian English", []string{"standard"}, []string{"hi-IN"}, espeak{Language: "en-gb", Variant: "f1", Pitch: 70, Rate: 172}},
+	{"Amy", "Female", "en-GB", "British English", []string{"standard", "neural", "generative"}, nil, espeak{Language: "en-gb", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Astrid", "Female", "sv-SE", "Swedish", []string{"standard"}, nil, espeak{Language: "sv", Variant: "f1", Pitch: 70, Rate: 172}},
 	{"Bianca", "Female", "it-IT", "Italian", []string{"standard", "neural", "generative"}, nil, espeak{Language: "it", Variant: "f1", Pitch: 70, Rate: 172}},
 	{"Brian", "Male", "en-GB", "British English", []string{"standard", "neural", "generative"}, nil, espeak{Language: "en-gb", Variant: "m3", Pitch: 38, Rate: 170}},
@@ -78,7 +78,7 @@ var voices = []voice{
 	{"Nicole", "Female", "en-AU", "Australian English", []string{"standard"}, nil, espeak{Language: "en-gb-x-rp", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Olivia", "Female", "en-AU", "Australian English", []string{"neural", "generative"}, nil, espeak{Language: "en-gb-x-rp", Variant: "f4", Pitch: 78, Rate: 176}},
 	{"Penelope", "Female", "es-US", "US Spanish", []string{"standard"}, nil, espeak{Language: "es-419", Variant: "f4", Pitch: 78, Rate: 176}},
-	{"Raveena", "Female", "en-IN", "Indian English", []string{"standard"}, nil, espeak{Language: "en-gb", Variant: "f3", Pitch: 62, Rate: 168}},
+	{"Raveena", "Female", "en-IN", "Indian English", []string{"standard"}, nil, espeak{Language: "en-gb", Variant: "f4", Pitch: 78, Rate: 176}},
 	{"Ricardo", "Male", "pt-BR", "Brazilian Portuguese", []string{"standard"}, nil, espeak{Language: "pt-br", Variant: "m3", Pitch: 38, Rate: 170}},
 	{"Ruben", "Male", "nl-NL", "Dutch", []string{"standard"}, nil, espeak{Language: "nl", Variant: "m3", Pitch: 38, Rate: 170}},
 	{"Russell", "Male", "en-AU", "Australian English", []string{"standard"}, nil, espeak{Language: "en-gb-x-rp", Variant: "m3", Pitch: 38, Rate: 170}},
@@ -90,15 +90,15 @@ var voices = []voice{
 	{"Vitoria", "Female", "pt-BR", "Brazilian Portuguese", []string{"standard", "neural"}, nil, espeak{Language: "pt-br", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Zeina", "Female", "arb", "Arabic", []string{"standard"}, nil, espeak{Language: "ar", Variant: "f1", Pitch: 70, Rate: 172}},
 	{"Zhiyu", "Female", "cmn-CN", "Chinese Mandarin", []string{"standard", "neural"}, nil, espeak{Language: "cmn", Variant: "f1", Pitch: 70, Rate: 172}},
-	{"Aria", "Female", "en-NZ", "New Zealand English", []string{"neural"}, nil, espeak{Language: "en-gb", Variant: "f4", Pitch: 78, Rate: 176}},
-	{"Ayanda", "Female", "en-ZA", "South African English", []string{"neural", "generative"}, nil, espeak{Language: "en-gb", Variant: "f2", Pitch: 56, Rate: 164}},
+	{"Aria", "Female", "en-NZ", "New Zealand English", []string{"neural"}, nil, espeak{Language: "en-gb", Variant: "f2", Pitch: 56, Rate: 164}},
+	{"Ayanda", "Female", "en-ZA", "South African English", []string{"neural", "generative"}, nil, espeak{Language: "en-gb", Variant: "f5", Pitch: 66, Rate: 180}},
 	{"Arlet", "Female", "ca-ES", "Catalan", []string{"neural"}, nil, espeak{Language: "ca", Variant: "f1", Pitch: 70, Rate: 172}},
 	{"Hannah", "Female", "de-AT", "Austrian German", []string{"neural"}, nil, espeak{Language: "de", Variant: "f4", Pitch: 78, Rate: 176}},
 	{"Arthur", "Male", "en-GB", "British English", []string{"neural"}, nil, espeak{Language: "en-gb-x-rp", Variant: "m1", Pitch: 30, Rate: 176}},
 	{"Daniel", "Male", "de-DE", "German", []string{"neural", "generative"}, nil, espeak{Language: "de", Variant: "m1", Pitch: 30, Rate: 176}},
 	{"Liam", "Male", "fr-CA", "Canadian French", []string{"neural"}, nil, espeak{Language: "fr-fr", Variant: "m1", Pitch: 30, Rate: 176}},
 	{"Pedro", "Male", "es-US", "US Spanish", []string{"neural", "generative"}, nil, espeak{Language: "es-419", Variant: "m1", Pitch: 30, Rate: 176}},
-	{"Kajal", "Female", "en-IN", "Indian English", []string{"neural", "generative"}, []string{"hi-IN"}, espeak{Language: "en-gb", Variant: "f5", Pitch: 66, Rate: 180}},
+	{"Kajal", "Female", "en-IN", "Indian English", []string{"neural", "generative"}, []string{"hi-IN"}, espeak{Language: "en-gb", Variant: "Alicia", Pitch: 74, Rate: 170}},
 	{"Hiujin", "Female", "yue-CN", "Cantonese", []string{"neural"}, nil, espeak{Language: "yue", Variant: "f1", Pitch: 70, Rate: 172}},
 	{"Laura", "Female", "nl-NL", "Dutch", []string{"neural"}, nil, espeak{Language: "nl", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Elin", "Female", "sv-SE", "Swedish", []string{"neural"}, nil, espeak{Language: "sv", Variant: "f3", Pitch: 62, Rate: 168}},
@@ -115,7 +115,7 @@ var voices = []voice{
 	{"Stephen", "Male", "en-US", "US English", []string{"neural", "generative"}, nil, espeak{Language: "en-us", Variant: "m5", Pitch: 42, Rate: 168}},
 	{"Kazuha", "Female", "ja-JP", "Japanese", []string{"neural"}, nil, espeak{Language: "ja", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Tomoko", "Female", "ja-JP", "Japanese", []string{"neural"}, nil, espeak{Language: "ja", Variant: "f4", Pitch: 78, Rate: 176}},
-	{"Niamh", "Female", "en-IE", "Irish English", []string{"neural"}, nil, espeak{Language: "en-gb", Variant: "Alicia", Pitch: 74, Rate: 170}},
+	{"Niamh", "Female", "en-IE", "Irish English", []string{"neural"}, nil, espeak{Language: "en-gb", Variant: "anika", Pitch: 60, Rate: 166}},
 	{"Sofie", "Female", "da-DK", "Danish", []string{"neural"}, nil, espeak{Language: "da", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Lisa", "Female", "nl-BE", "Belgian Dutch", []string{"neural"}, nil, espeak{Language: "nl", Variant: "f4", Pitch: 78, Rate: 176}},
 	{"Isabelle", "Female", "fr-BE", "Belgian French", []string{"neural"}, nil, espeak{Language: "fr-be", Variant: "f1", Pitch: 70, Rate: 172}},
@@ -125,7 +125,7 @@ var voices = []voice{
 	{"Burcu", "Female", "tr-TR", "Turkish", []string{"neural"}, nil, espeak{Language: "tr", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Jitka", "Female", "cs-CZ", "Czech", []string{"neural"}, nil, espeak{Language: "cs", Variant: "f1", Pitch: 70, Rate: 172}},
 	{"Sabrina", "Female", "de-CH", "Swiss Standard German", []string{"neural"}, nil, espeak{Language: "de", Variant: "f2", Pitch: 56, Rate: 164}},
-	{"Jasmine", "Female", "en-SG", "Singaporean English", []string{"neural"}, nil, espeak{Language: "en-gb", Variant: "anika", Pitch: 60, Rate: 166}},
+	{"Jasmine", "Female", "en-SG", "Singaporean English", []string{"neural"}, nil, espeak{Language: "en-gb", Variant: "belinda", Pitch: 82, Rate: 178}},
 	{"Jihye", "Female", "ko-KR", "Korean", []string{"neural"}, nil, espeak{Language: "ko", Variant: "f3", Pitch: 62, Rate: 168}},
 	{"Ambre", "Female", "fr-FR", "French", []string{"generative"}, nil, espeak{Language: "fr-fr", Variant: "f5", Pitch: 66, Rate: 180}},
 	{"Beatrice", "Female", "it-IT", "Italian", []string{"generative"}, nil, espeak{Language: "it", Variant: "f4", Pitch: 78, Rate: 176}},
@@ -167,7 +167,8 @@ func (v *voice) speaks(lang string) bool {
 // espeakLanguages maps a Polly language code to the espeak-ng voice of
 // the first Polly voice whose language it is.
 var espeakLanguages = func() map[string]string {
-	m := map[string]string{}
+	// languages that are only some voice's additional language
+	m := map[string]string{"hi-IN": "hi"}
 	for _, v := range voices {
 		if _, ok := m[v.LanguageCode]; !ok {
 			m[v.LanguageCode] = v.Speak.Language
