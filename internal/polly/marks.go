@@ -44,7 +44,7 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 		go func() {
 			defer wg.Done()
 			audio[i], errs[i] = s.synth.Speak(ctx, j.speak, chunks[i].ssml())
-			if errs[i] == nil && want["viseme"] && len(chunks[i].words) > 0 {
+			if errs[i] == nil && (want["viseme"] || want["word"] || want["ssml"]) && len(chunks[i].words) > 0 {
 				phon[i], errs[i] = s.synth.Phonemes(ctx, j.speak, chunks[i].ssml())
 			}
 		}()
@@ -69,14 +69,24 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 		words := c.words
 		// word start times in samples, from the chunk's start
 		starts := make([]int, len(words)+1)
+		// a word's share of the sentence is its share of espeak-ng's
+		// phonemes when its transcription lines up with the input's
+		// words, else of the letters
+		wt := make([]int, len(words))
+		aligned := len(phon[i]) == len(words)
 		total := 0
-		for _, w := range words {
-			total += weight(w.value)
+		for k, w := range words {
+			if aligned {
+				wt[k] = phonemeWeight(phon[i][k])
+			} else {
+				wt[k] = weight(w.value)
+			}
+			total += wt[k]
 		}
 		acc := 0
-		for k, w := range words {
+		for k := range words {
 			starts[k] = first + (last-first)*acc/max(total, 1)
-			acc += weight(w.value)
+			acc += wt[k]
 		}
 		starts[len(words)] = last
 		if want["sentence"] && len(words) > 0 {
@@ -136,6 +146,23 @@ func sentenceText(j *job, c chunk) string {
 }
 
 func weight(w string) int { return utf8.RuneCountInString(w) + 2 }
+
+// phonemeWeight counts the sounds in an espeak-ng transcription: letters
+// and digits are phonemes; stress, length and linking marks are not, but a
+// long vowel (:) lasts about one more.
+func phonemeWeight(ph string) int {
+	n := 1
+	for _, r := range ph {
+		switch {
+		case r == ':':
+			n++
+		case r == '\'' || r == ',' || r == '#' || r == '_' || r == '|' || r == '!':
+		default:
+			n++
+		}
+	}
+	return n
+}
 
 // voicedSpan is the first and last sample louder than silenceLevel.
 func voicedSpan(s []int16) (int, int) {

@@ -315,3 +315,25 @@ func TestAWSCLI(t *testing.T) {
 		t.Errorf("describe-voices: %v %s", err, b)
 	}
 }
+
+// TestWordMarksLineUpWithAudio checks a word mark against the audio: the
+// speech of the words before it ends about when the mark says it starts.
+func TestWordMarksLineUpWithAudio(t *testing.T) {
+	c := client(t)
+	text := "Remember to buy milk and eggs on the way home, then call the electrician about the kitchen lights."
+	ms := marks(t, c, text, false, "word")
+	for _, k := range []int{4, 11} { // "and", "call"
+		prefix := text[:ms[k-1].End]
+		s := pcm(t, c, types.VoiceIdJoanna, prefix, false)
+		last := 0
+		for i, v := range s {
+			if v > 400 || v < -400 {
+				last = i
+			}
+		}
+		end := last * 1000 / 16000
+		if d := ms[k].Time - end; d < -400 || d > 400 {
+			t.Errorf("%q starts at %d ms; %q alone ends at %d ms", ms[k].Value, ms[k].Time, prefix, end)
+		}
+	}
+}
