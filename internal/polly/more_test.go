@@ -231,6 +231,12 @@ func TestTaskFailsWithoutBucket(t *testing.T) {
 	}
 	_, err = c.StartSpeechSynthesisTask(ctx, &polly.StartSpeechSynthesisTaskInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: aws.String("x"), OutputS3BucketName: aws.String("Bad_Bucket")})
 	apiErr(t, err, "InvalidS3BucketException")
+	_, err = c.StartSpeechSynthesisTask(ctx, &polly.StartSpeechSynthesisTaskInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: aws.String(strings.Repeat("a", 100001)), OutputS3BucketName: aws.String("notes")})
+	apiErr(t, err, "TextLengthExceededException")
+	_, err = c.StartSpeechSynthesisTask(ctx, &polly.StartSpeechSynthesisTaskInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: aws.String("x"), OutputS3BucketName: aws.String("notes"), OutputS3KeyPrefix: aws.String("bad\\key")})
+	apiErr(t, err, "InvalidS3KeyException")
+	_, err = c.StartSpeechSynthesisTask(ctx, &polly.StartSpeechSynthesisTaskInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: aws.String("x"), OutputS3BucketName: aws.String("notes"), SnsTopicArn: aws.String("arn:nope")})
+	apiErr(t, err, "InvalidSnsTopicArnException")
 	_, err = c.GetSpeechSynthesisTask(ctx, &polly.GetSpeechSynthesisTaskInput{TaskId: aws.String("00000000-0000-0000-0000-000000000000")})
 	apiErr(t, err, "SynthesisTaskNotFoundException")
 	l, err := c.ListSpeechSynthesisTasks(ctx, &polly.ListSpeechSynthesisTasksInput{})
