@@ -387,9 +387,9 @@ func (s *Service) writeLogs(f *function, stream string, lines []string) {
 // enqueue runs an Event invocation in the background, retrying twice on
 // a function error or throttle, as AWS does.
 func (s *Service) enqueue(f *function, v *version, invokedARN string, payload []byte) {
-	s.wg.Add(1)
+	s.events.Add(1)
 	go func() {
-		defer s.wg.Done()
+		defer s.events.Done()
 		for attempt := 0; ; attempt++ {
 			res, err := s.run(s.ctx, f, v, invokedARN, payload, "")
 			if err == nil && res.functionError == "" {

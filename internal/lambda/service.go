@@ -87,7 +87,8 @@ type Service struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	wg     sync.WaitGroup // background work: reaper, closing, provisioning
+	events sync.WaitGroup // queued Event invocations
 	closed bool
 }
 
@@ -223,6 +224,7 @@ func (s *Service) Close() error {
 	for _, p := range pools {
 		p.retire()
 	}
+	s.events.Wait()
 	s.wg.Wait()
 	if s.tempData {
 		os.RemoveAll(s.dataDir)

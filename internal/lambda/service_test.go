@@ -1,0 +1,182 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nimbus-cloud/nimbus/internal/credentials"
+	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
+)
+
+func newService(t *testing.T, o Options) *Service {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	kv, err := pebble.OpenMem(pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.KV = kv
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		kv.Close()
+	})
+	return s
+}
+
+func createPy(t *testing.T, s *Service, name, src string) {
+	t.Helper()
+	rt, h, role := "python3.12", "app.handler", "arn:aws:iam::000000000000:role/r"
+	_, err := s.CreateFunction(context.Background(), &CreateFunctionInput{FunctionName: name, Runtime: &rt, Handler: &h, Role: &role,
+		Code: &FunctionCode{ZipFile: zipOf(t, map[string]string{"app.py": src})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dead reports whether pid has exited (gone, or a zombie nobody reaped).
+func dead(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(f) > 0 && (f[0] == "Z" || f[0] == "X")
+}
+
+// TestCloseKillsSandboxes: no runtime process, nor anything it started,
+// outlives Close.
+func TestCloseKillsSandboxes(t *testing.T) {
+	keys := credentials.NewStore()
+	s := newService(t, Options{Keys: keys, Endpoint: func() string { return "http://127.0.0.1:1" }})
+	createPy(t, s, "spawner", `
+import os, subprocess
+def handler(event, context):
+    p = subprocess.Popen(["sleep", "300"])
+    return {"child": p.pid, "self": os.getpid(), "key": os.environ["AWS_ACCESS_KEY_ID"],
+            "token": bool(os.environ.get("AWS_SESSION_TOKEN")), "endpoint": os.environ["AWS_ENDPOINT_URL"],
+            "leak": os.environ.get("GOPATH") or os.environ.get("HOSTNAME")}
+`)
+	res, err := s.Invoke(context.Background(), InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "spawner", Payload: []byte("{}")})
+	if err != nil || res.FunctionError != "" {
+		t.Fatalf("%v %s", err, res.Payload)
+	}
+	var out struct {
+		Child, Self int
+		Key         string
+		Token       bool
+		Endpoint    string
+		Leak        *string
+	}
+	json.Unmarshal(res.Payload, &out)
+	if out.Child == 0 || out.Self == 0 {
+		t.Fatalf("payload %s", res.Payload)
+	}
+	k, ok := keys.Lookup(out.Key)
+	if !ok || !out.Token || k.Principal != "arn:aws:sts::000000000000:assumed-role/r/spawner" || out.Endpoint != "http://127.0.0.1:1" {
+		t.Fatalf("credentials %+v %+v", out, k)
+	}
+	if out.Leak != nil {
+		t.Errorf("nimbus's environment leaked: %s", *out.Leak)
+	}
+	if dead(out.Self) || dead(out.Child) {
+		t.Fatal("sandbox not running before Close")
+	}
+	s.Close()
+	if !dead(out.Self) || !dead(out.Child) {
+		t.Fatalf("processes survived Close: runtime %v child %v", !dead(out.Self), !dead(out.Child))
+	}
+	if _, ok := keys.Lookup(out.Key); ok {
+		t.Error("the sandbox's credentials outlived it")
+	}
+}
+
+// TestEventRetries: a failing Event invocation runs three times in all.
+func TestEventRetries(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	s := newService(t, Options{EventRetryDelays: []time.Duration{0, 0}})
+	createPy(t, s, "flaky", `
+import socket
+def handler(event, context):
+    c = socket.create_connection(("127.0.0.1", event["port"]))
+    c.sendall(b"x")
+    c.close()
+    raise RuntimeError("always fails")
+`)
+	port := ln.Addr().(*net.TCPAddr).Port
+	res, err := s.Invoke(context.Background(), InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "flaky",
+		InvocationType: "Event", Payload: []byte(`{"port": ` + strconv.Itoa(port) + `}`)})
+	if err != nil || res.StatusCode != 202 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	for i := 0; i < 3; i++ {
+		c, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	s.events.Wait() // no fourth attempt: the queue drains
+	ln.(*net.TCPListener).SetDeadline(time.Now())
+	if c, err := ln.Accept(); err == nil {
+		c.Close()
+		t.Fatal("a fourth attempt")
+	}
+}
+
+func TestResourcePolicy(t *testing.T) {
+	s := newService(t, Options{})
+	createPy(t, s, "guarded", "def handler(e, c):\n    return 'ok'\n")
+	ctx := context.Background()
+	req := InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "guarded", Principal: "apigateway.amazonaws.com",
+		SourceARN: "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/GET/items"}
+	if _, err := s.Invoke(ctx, req); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
+		t.Fatalf("no policy: %v", err)
+	}
+	src := "arn:aws:execute-api:us-east-1:000000000000:abc123/*/GET/*"
+	if _, err := s.AddPermission(ctx, &AddPermissionInput{FunctionName: "guarded", StatementId: "apigw", Action: "lambda:InvokeFunction",
+		Principal: "apigateway.amazonaws.com", SourceArn: &src}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Invoke(ctx, req)
+	if err != nil || string(res.Payload) != `"ok"` {
+		t.Fatalf("allowed: %v %+v", err, res)
+	}
+	req.SourceARN = "arn:aws:execute-api:us-east-1:000000000000:other/prod/GET/items"
+	if _, err := s.Invoke(ctx, req); err == nil {
+		t.Fatal("another API was allowed")
+	}
+	if err := s.InvokeAsync(ctx, "000000000000", "us-east-1", "arn:aws:lambda:us-east-1:000000000000:function:guarded", []byte("{}"),
+		"arn:aws:s3:::bucket", "000000000000"); err == nil {
+		t.Fatal("S3 was allowed without a statement")
+	}
+	if _, err := s.AddPermission(ctx, &AddPermissionInput{FunctionName: "guarded", StatementId: "s3", Action: "lambda:InvokeFunction",
+		Principal: "s3.amazonaws.com", SourceArn: strPtr("arn:aws:s3:::bucket")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InvokeAsync(ctx, "000000000000", "us-east-1", "arn:aws:lambda:us-east-1:000000000000:function:guarded", []byte("{}"),
+		"arn:aws:s3:::bucket", "000000000000"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func strPtr(s string) *string { return &s }
+
+var _ = syscall.Kill
