@@ -112,6 +112,7 @@ class _RequestIdFilter(logging.Filter):
 
 def _setup_logging():
     handler = logging.StreamHandler(sys.stdout)
+    handler.terminator = ""  # the format ends the line
     fmt = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
                             "%Y-%m-%dT%H:%M:%S")
     fmt.converter = time.gmtime
