@@ -149,7 +149,7 @@ func (e *Encoder) command(f Format, rate int) (cmd, pkg string, args []string) {
 		}
 		return "lame", "lame", []string{"--quiet", "-r", "-s", khz(rate),
 			"--bitwidth", "16", "--signed", "--little-endian", "-m", "m", "-b", strconv.Itoa(kbps),
-			"-q", "7", "-", "-"}
+			"-q", "7", "--noreplaygain", "-", "-"}
 	case OggVorbis:
 		return "oggenc", "vorbis-tools", []string{"-Q", "-r", "-B", "16", "-C", "1",
 			"-R", strconv.Itoa(rate), "-q", "2", "-o", "-", "-"}
@@ -202,7 +202,7 @@ func PCMBytes(s []int16) []byte {
 
 // resampleTaps is the half-width of the sinc kernel in input samples (at
 // unit cut-off); wider is sharper and slower.
-const resampleTaps = 16
+const resampleTaps = 8
 
 // Resample converts s from rate in to rate out with a Blackman-windowed
 // sinc filter whose cut-off is 0.95 of the lower Nyquist frequency. It is
@@ -234,27 +234,28 @@ func Resample(s []int16, in, out int) []int16 {
 			row[k] /= sum // unit gain at DC
 		}
 	}
+	// the input as float32, padded with silence so no tap leaves it
+	pad := make([]float32, len(s)+2*taps)
+	for i, v := range s {
+		pad[taps+i] = float32(v)
+	}
+	c32 := make([]float32, len(coef))
+	for i, v := range coef {
+		c32[i] = float32(v)
+	}
 	n := int(int64(len(s)) * int64(L) / int64(M))
 	o := make([]int16, n)
 	for i := range o {
 		pos := int64(i) * int64(M)
 		c := int(pos / int64(L))
 		p := int(pos % int64(L))
-		row := coef[p*taps : (p+1)*taps]
-		j0 := c - half + 1
-		var acc float64
-		if j0 >= 0 && j0+taps <= len(s) {
-			for k, w := range row {
-				acc += w * float64(s[j0+k])
-			}
-		} else {
-			for k, w := range row {
-				if j := j0 + k; j >= 0 && j < len(s) {
-					acc += w * float64(s[j])
-				}
-			}
+		row := c32[p*taps : (p+1)*taps]
+		x := pad[taps+c-half+1 : taps+c-half+1+taps]
+		var acc float32
+		for k, w := range row {
+			acc += w * x[k]
 		}
-		o[i] = clamp16(acc)
+		o[i] = clamp16(float64(acc))
 	}
 	return o
 }
