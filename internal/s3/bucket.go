@@ -50,7 +50,7 @@ func validBucketName(b string) bool {
 // with a bucket policy allowing it; IAM decisions are the edge's.)
 func getBucket(r storage.Reader, name string) (*bucketRec, error) {
 	var b bucketRec
-	ok, err := getJSON(r, bucketKey(name), &b)
+	ok, err := getRec(r, bucketKey(name), &b)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (s *Service) updateBucket(ctx context.Context, name string, fn func(b *buck
 		if err := fn(b); err != nil {
 			return err
 		}
-		return setJSON(tx, bucketKey(name), b)
+		return setRec(tx, bucketKey(name), b)
 	})
 }
 
@@ -119,7 +119,7 @@ func (s *Service) createBucket(w http.ResponseWriter, r *http.Request, t target)
 	now := s.now2()
 	err = s.kv.Update(r.Context(), func(tx storage.Tx) error {
 		var old bucketRec
-		ok, err := getJSON(tx, bucketKey(t.bucket), &old)
+		ok, err := getRec(tx, bucketKey(t.bucket), &old)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (s *Service) createBucket(w http.ResponseWriter, r *http.Request, t target)
 			return (&awserr.Error{Code: "BucketAlreadyOwnedByYou", Status: http.StatusConflict,
 				Message: "Your previous request to create the named bucket succeeded and you already own it."}).With("BucketName", t.bucket)
 		}
-		return setJSON(tx, bucketKey(t.bucket), &bucketRec{Name: t.bucket, Account: info.Account, Region: region, Created: now})
+		return setRec(tx, bucketKey(t.bucket), &bucketRec{Name: t.bucket, Account: info.Account, Region: region, Created: now})
 	})
 	if err != nil && err != errAlreadyOwnedLegacy {
 		return err
@@ -228,7 +228,7 @@ func (s *Service) listBuckets(w http.ResponseWriter, r *http.Request, t target) 
 		defer it.Close()
 		for it.Next() {
 			var b bucketRec
-			if err := jsonUnmarshal(it.Value(), &b); err != nil {
+			if err := decodeRec(it.Value(), &b); err != nil {
 				return err
 			}
 			if b.Account != info.Account || region != "" && b.Region != region {
@@ -281,7 +281,7 @@ func (s *Service) deleteBucket(w http.ResponseWriter, r *http.Request, t target)
 			pit := tx.Iter(storage.IterOptions{Lower: pp, Upper: upperBound(pp)})
 			for pit.Next() {
 				var p partRec
-				if jsonUnmarshal(pit.Value(), &p) == nil {
+				if decodeRec(pit.Value(), &p) == nil {
 					freed = append(freed, p.File)
 				}
 			}

@@ -29,7 +29,7 @@ func TestCrashLeftovers(t *testing.T) {
 	}
 	ctx := context.Background()
 	if err := kv.Update(ctx, func(tx storage.Tx) error {
-		return setJSON(tx, bucketKey("bkt"), &bucketRec{Name: "bkt", Account: "000000000000", Region: "us-east-1"})
+		return setRec(tx, bucketKey("bkt"), &bucketRec{Name: "bkt", Account: "000000000000", Region: "us-east-1"})
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -105,3 +105,19 @@ func FuzzChunkedBody(f *testing.F) {
 		}
 	})
 }
+
+func FuzzObjectRecord(f *testing.F) {
+	o := &objectRec{Key: "k", VersionID: "v", Size: 5, ETag: `"e"`, Meta: map[string]string{"a": "b"}, Parts: []seg{{ID: "x", Size: 5}}, Tags: []tag{{"t", "u"}}}
+	f.Add(o.marshal())
+	f.Add([]byte{1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o objectRec
+		if o.unmarshal(b) != nil {
+			return
+		}
+		var o2 objectRec
+		if err := o2.unmarshal(o.marshal()); err != nil {
+			t.Fatalf("re-decoding: %v", err)
+		}
+	})
+}

@@ -52,7 +52,7 @@ func walkObjects(r storage.Reader, bucket, prefix, delimiter, startAfter string,
 				}
 			}
 			var o objectRec
-			if err := jsonUnmarshal(it.Value(), &o); err != nil {
+			if err := decodeRec(it.Value(), &o); err != nil {
 				it.Close()
 				return err
 			}
@@ -377,7 +377,7 @@ func (s *Service) listObjectVersions(w http.ResponseWriter, r *http.Request, t t
 			defer it.Close()
 			for it.Next() {
 				var o objectRec
-				if err := jsonUnmarshal(it.Value(), &o); err != nil {
+				if err := decodeRec(it.Value(), &o); err != nil {
 					werr = err
 					return false
 				}

@@ -30,7 +30,7 @@ func getUpload(r storage.Reader, bucket, id string) (*uploadRec, error) {
 		return nil, errNoSuchUpload(id)
 	}
 	var u uploadRec
-	ok, err := getJSON(r, uploadKey(bucket, id), &u)
+	ok, err := getRec(r, uploadKey(bucket, id), &u)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (s *Service) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 		if _, err := getBucket(tx, t.bucket); err != nil {
 			return err
 		}
-		return setJSON(tx, uploadKey(t.bucket, u.ID), u)
+		return setRec(tx, uploadKey(t.bucket, u.ID), u)
 	})
 	if err != nil {
 		return err
@@ -118,14 +118,14 @@ func (s *Service) storePart(r *http.Request, t target, uploadID string, n int, r
 			return err
 		}
 		var old partRec
-		ok, err := getJSON(tx, partKey(uploadID, n), &old)
+		ok, err := getRec(tx, partKey(uploadID, n), &old)
 		if err != nil {
 			return err
 		}
 		if ok {
 			freed = old.File
 		}
-		return setJSON(tx, partKey(uploadID, n), p)
+		return setRec(tx, partKey(uploadID, n), p)
 	})
 	if err != nil {
 		s.files.remove(rc.id)
@@ -350,7 +350,7 @@ func (s *Service) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		}
 		for i, rp := range req.Parts {
 			var p partRec
-			ok, err := getJSON(rd, partKey(id, rp.PartNumber), &p)
+			ok, err := getRec(rd, partKey(id, rp.PartNumber), &p)
 			if err != nil {
 				return err
 			}
@@ -438,7 +438,7 @@ func (s *Service) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		it := tx.Iter(storage.IterOptions{Lower: pp, Upper: upperBound(pp)})
 		for it.Next() {
 			var p partRec
-			if err := jsonUnmarshal(it.Value(), &p); err != nil {
+			if err := decodeRec(it.Value(), &p); err != nil {
 				it.Close()
 				return err
 			}
@@ -500,7 +500,7 @@ func (s *Service) abortMultipartUpload(w http.ResponseWriter, r *http.Request, t
 		it := tx.Iter(storage.IterOptions{Lower: pp, Upper: upperBound(pp)})
 		for it.Next() {
 			var p partRec
-			if err := jsonUnmarshal(it.Value(), &p); err == nil {
+			if err := decodeRec(it.Value(), &p); err == nil {
 				freed = append(freed, p.File)
 			}
 		}
@@ -593,7 +593,7 @@ func (s *Service) listParts(w http.ResponseWriter, r *http.Request, t target) er
 		defer it.Close()
 		for it.Next() {
 			var p partRec
-			if err := jsonUnmarshal(it.Value(), &p); err != nil {
+			if err := decodeRec(it.Value(), &p); err != nil {
 				return err
 			}
 			if len(out.Parts) == maxParts {
@@ -664,7 +664,7 @@ func (s *Service) listMultipartUploads(w http.ResponseWriter, r *http.Request, t
 		defer it.Close()
 		for it.Next() {
 			var u uploadRec
-			if err := jsonUnmarshal(it.Value(), &u); err != nil {
+			if err := decodeRec(it.Value(), &u); err != nil {
 				return err
 			}
 			if strings.HasPrefix(u.Key, a.prefix) {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
@@ -259,34 +260,48 @@ func (s *Service) writeBody(rd io.Reader, alg string, max int64) (*received, err
 
 // ---- GetObject / HeadObject ----
 
-// lookupObject finds the object a GET, HEAD or copy source names.
+// lookupObject finds the object a GET, HEAD or copy source names. A key
+// exists only in an existing bucket (a bucket with objects cannot be
+// deleted), so the bucket record is read only when the key is missing.
 func (s *Service) lookupObject(ctx context.Context, bucket, key, versionID string) (*objectRec, error) {
 	var o *objectRec
 	err := s.kv.View(ctx, func(r storage.Reader) error {
-		if _, err := getBucket(r, bucket); err != nil {
-			return err
-		}
 		var err error
 		if versionID != "" {
 			if _, ok := vsortOf(versionID); !ok && versionID != "null" {
+				if err := bucketExists(r, bucket); err != nil {
+					return err
+				}
 				return errInvalidArgument("Invalid version id specified", "versionId", versionID)
 			}
 			o, err = findVersion(r, bucket, key, versionID)
-			if err == nil && o == nil {
-				return errNoSuchVersion(key, versionID)
-			}
 		} else {
 			o, err = currentObject(r, bucket, key)
-			if err == nil && o == nil {
-				return errNoSuchKey(key)
-			}
 		}
-		return err
+		if err != nil || o != nil {
+			return err
+		}
+		if err := bucketExists(r, bucket); err != nil {
+			return err
+		}
+		if versionID != "" {
+			return errNoSuchVersion(key, versionID)
+		}
+		return errNoSuchKey(key)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// bucketExists returns NoSuchBucket when bucket does not exist.
+func bucketExists(r storage.Reader, bucket string) error {
+	_, err := r.Get(bucketKey(bucket))
+	if errors.Is(err, storage.ErrNotFound) {
+		return errNoSuchBucket(bucket)
+	}
+	return err
 }
 
 func (s *Service) getObject(w http.ResponseWriter, r *http.Request, t target) error {
@@ -408,6 +423,20 @@ func (s *Service) serveObject(w http.ResponseWriter, r *http.Request, t target, 
 		return err
 	}
 	defer rd.Close()
+	if length <= smallBody {
+		// Small bodies leave in one write with the headers, cheaper than
+		// sendfile's extra system calls.
+		bp := smallBufs.Get().(*[]byte)
+		defer smallBufs.Put(bp)
+		buf := (*bp)[:length]
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return err
+		}
+		ids(w, r)
+		w.WriteHeader(status)
+		w.Write(buf)
+		return nil
+	}
 	ids(w, r)
 	w.WriteHeader(status)
 	if _, err := io.Copy(w, rd); err != nil {
@@ -768,7 +797,7 @@ func (s *Service) updateObject(ctx context.Context, t target, versionID string, 
 		fn(o)
 		vid = o.VersionID
 		if o.VSort != "" {
-			if err := setJSON(tx, versionKey(t.bucket, t.key, o.VSort), o); err != nil {
+			if err := setRec(tx, versionKey(t.bucket, t.key, o.VSort), o); err != nil {
 				return err
 			}
 		}
@@ -777,7 +806,7 @@ func (s *Service) updateObject(ctx context.Context, t target, versionID string, 
 			return err
 		}
 		if cur != nil && cur.VSort == o.VSort && cur.VersionID == o.VersionID {
-			return setJSON(tx, objectKey(t.bucket, t.key), o)
+			return setRec(tx, objectKey(t.bucket, t.key), o)
 		}
 		return nil
 	})
@@ -785,3 +814,9 @@ func (s *Service) updateObject(ctx context.Context, t target, versionID string, 
 }
 
 func requestAccount(r *http.Request) string { return request.From(r.Context()).Account }
+
+// smallBody is the size up to which GetObject reads a body into memory and
+// writes it at once.
+const smallBody = 64 << 10
+
+var smallBufs = sync.Pool{New: func() any { b := make([]byte, smallBody); return &b }}

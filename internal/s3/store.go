@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -157,7 +156,7 @@ type partRec struct {
 	Checksum string    `json:"cv,omitempty"`
 }
 
-func getJSON(r storage.Reader, key []byte, v any) (bool, error) {
+func getRec(r storage.Reader, key []byte, v any) (bool, error) {
 	b, err := r.Get(key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return false, nil
@@ -165,11 +164,11 @@ func getJSON(r storage.Reader, key []byte, v any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return true, json.Unmarshal(b, v)
+	return true, decodeRec(b, v)
 }
 
-func setJSON(tx storage.Tx, key []byte, v any) error {
-	b, err := json.Marshal(v)
+func setRec(tx storage.Tx, key []byte, v any) error {
+	b, err := encodeRec(v)
 	if err != nil {
 		return err
 	}
@@ -279,7 +278,7 @@ func (f *files) cleanup(ctx context.Context, kv storage.KV) error {
 			switch k[len(kvPrefix)] {
 			case 'o', 'v':
 				var o objectRec
-				if err := json.Unmarshal(it.Value(), &o); err != nil {
+				if err := decodeRec(it.Value(), &o); err != nil {
 					return fmt.Errorf("s3: record %q: %w", k, err)
 				}
 				for _, s := range o.Parts {
@@ -287,7 +286,7 @@ func (f *files) cleanup(ctx context.Context, kv storage.KV) error {
 				}
 			case 'p':
 				var p partRec
-				if err := json.Unmarshal(it.Value(), &p); err != nil {
+				if err := decodeRec(it.Value(), &p); err != nil {
 					return fmt.Errorf("s3: record %q: %w", k, err)
 				}
 				live[p.File] = true

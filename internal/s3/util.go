@@ -3,11 +3,8 @@ package s3
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"strconv"
 )
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // canonicalID derives a stable 64-hex-digit canonical user id for account.
 func canonicalID(account string) string {

@@ -59,7 +59,7 @@ func segIDs(o *objectRec) []string {
 // currentObject returns the current record of key ('o'), or nil.
 func currentObject(r storage.Reader, bucket, key string) (*objectRec, error) {
 	var o objectRec
-	ok, err := getJSON(r, objectKey(bucket, key), &o)
+	ok, err := getRec(r, objectKey(bucket, key), &o)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func findVersion(r storage.Reader, bucket, key, versionID string) (*objectRec, e
 		return nil, nil
 	}
 	var o objectRec
-	found, err := getJSON(r, versionKey(bucket, key, vs), &o)
+	found, err := getRec(r, versionKey(bucket, key, vs), &o)
 	if err != nil || !found || o.VersionID != versionID {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func findNullVersion(r storage.Reader, bucket, key string) (*objectRec, error) {
 	defer it.Close()
 	for it.Next() {
 		var o objectRec
-		if err := jsonUnmarshal(it.Value(), &o); err != nil {
+		if err := decodeRec(it.Value(), &o); err != nil {
 			return nil, err
 		}
 		if o.VersionID == "" {
@@ -125,7 +125,7 @@ func (s *Service) storeObject(tx storage.Tx, b *bucketRec, o *objectRec) (writeR
 		if cur != nil && cur.VSort == "" {
 			// An object from before versioning becomes the null version.
 			cur.VSort = s.nextVSortFor(cur)
-			if err := setJSON(tx, versionKey(b.Name, cur.Key, cur.VSort), cur); err != nil {
+			if err := setRec(tx, versionKey(b.Name, cur.Key, cur.VSort), cur); err != nil {
 				return res, err
 			}
 		}
@@ -147,11 +147,11 @@ func (s *Service) storeObject(tx storage.Tx, b *bucketRec, o *objectRec) (writeR
 			o.VSort, _ = s.newVersionID()
 			o.VersionID = ""
 		}
-		if err := setJSON(tx, versionKey(b.Name, o.Key, o.VSort), o); err != nil {
+		if err := setRec(tx, versionKey(b.Name, o.Key, o.VSort), o); err != nil {
 			return res, err
 		}
 	}
-	return res, setJSON(tx, objectKey(b.Name, o.Key), o)
+	return res, setRec(tx, objectKey(b.Name, o.Key), o)
 }
 
 // nextVSortFor is the sort key given to a pre-versioning object when it
