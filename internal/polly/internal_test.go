@@ -296,3 +296,50 @@ func TestVoiceTable(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseLexicon(f *testing.F) {
+	f.Add(`<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en-US"><lexeme><grapheme>W3C</grapheme><alias>World Wide Web Consortium</alias></lexeme></lexicon>`)
+	f.Add(`<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="x-sampa" xml:lang="en-GB"><lexeme><grapheme>tomato</grapheme><phoneme>t@"mA:t@U</phoneme></lexeme></lexicon>`)
+	f.Fuzz(func(t *testing.T, content string) {
+		l, err := parseLexicon("fuzz", content)
+		if err != nil {
+			if _, ok := err.(*awserr.Error); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		ls := lexicons{l}
+		for _, x := range l.Lexemes {
+			for _, g := range x.Graphemes {
+				ls.lookup(g) // must not panic, whatever the pronunciation
+			}
+		}
+	})
+}
+
+func FuzzToEspeak(f *testing.F) {
+	f.Add("ipa", "təˈmɑːtoʊ")
+	f.Add("x-sampa", `t@"mA:t@U`)
+	f.Fuzz(func(t *testing.T, alphabet, ph string) {
+		es, err := toEspeak(alphabet, ph)
+		if err == nil && strings.ContainsAny(es, "[]<>&") {
+			t.Fatalf("%q became %q, which would escape [[ ]]", ph, es)
+		}
+	})
+}
+
+func TestUserTextCannotInjectIntoEspeak(t *testing.T) {
+	for _, src := range []string{"[[h@l'oU]] <audio src=\"/etc/passwd\"/> &amp;", "a]] [[b"} {
+		got := parseText(src, nil).espeakSSML()
+		if strings.Contains(got, "[[") || strings.Contains(got, "<audio") {
+			t.Errorf("%q became %q", src, got)
+		}
+	}
+	sc, err := parseSSML(`<speak><sub alias="[[x]] &lt;audio/&gt;">y</sub> [[z]]</speak>`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.espeakSSML(); strings.Contains(got, "[[") || strings.Contains(got, "<audio") {
+		t.Errorf("became %q", got)
+	}
+}

@@ -188,7 +188,10 @@ func splitPunct(w string) (core, pre, post string) {
 	return w[i : j+n], w[:i], w[j+n:]
 }
 
+// escapeXML escapes text for espeak-ng's SSML; it also breaks up "[[",
+// which espeak-ng would otherwise read as the start of phoneme input.
 func escapeXML(s string) string {
+	s = strings.ReplaceAll(s, "[[", "[ [")
 	if !strings.ContainsAny(s, `<>&"'`) {
 		return s
 	}
