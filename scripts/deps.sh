@@ -43,4 +43,8 @@ for p in "${missing[@]}"; do
 		break
 	fi
 done
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Stale package lists make the download fail: refresh them and retry once.
+if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
