@@ -74,14 +74,21 @@ func main() {
 	if b.tmp != "" {
 		os.RemoveAll(b.tmp)
 	}
+	if err != nil && b.rep != nil {
+		// Print what was measured before the failure, then the failure.
+		rep = b.rep
+		rep.Failed = err.Error()
+	}
+	if rep != nil {
+		if o.jsonOut {
+			rep.writeJSON(os.Stdout)
+		} else {
+			rep.writeTable(os.Stdout)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench: FAILED:", err)
 		os.Exit(1)
-	}
-	if o.jsonOut {
-		rep.writeJSON(os.Stdout)
-	} else {
-		rep.writeTable(os.Stdout)
 	}
 }
 

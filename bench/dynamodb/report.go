@@ -17,6 +17,8 @@ type report struct {
 	Scale   *scaleResult   `json:"query_scale,omitempty"`
 	Startup *startupResult `json:"startup,omitempty"`
 	Notes   []string       `json:"notes,omitempty"`
+	// Failed is why the run stopped early; the figures above it stand.
+	Failed string `json:"failed,omitempty"`
 }
 
 type machine struct {
@@ -201,6 +203,11 @@ func (r *report) writeTable(out io.Writer) {
 	for _, n := range r.Notes {
 		fmt.Fprintln(out)
 		fmt.Fprintln(out, "note:", n)
+	}
+	if r.Failed != "" {
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, "FAILED (the run stopped here; the figures above stand):")
+		fmt.Fprintln(out, firstLines(r.Failed, 12))
 	}
 }
 
