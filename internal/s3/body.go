@@ -25,7 +25,8 @@ const MaxObjectSize = 5 << 30
 
 // received is a body written to a committed file.
 type received struct {
-	id       string
+	id       string // the body's file, or "" when data holds it
+	data     []byte // a small body kept in memory, to be stored inline
 	size     int64
 	md5      []byte
 	alg      string // checksum algorithm, if any
@@ -40,7 +41,16 @@ func (rc *received) etag() string { return `"` + hex.EncodeToString(rc.md5) + `"
 // flexible checksum. defaultAlg is the checksum to compute when the client
 // sends none (an upload's algorithm). The file is committed only when every
 // check passes; the caller must remove it if it cannot commit the metadata.
-func (s *Service) receive(r *http.Request, defaultAlg string) (*received, error) {
+func (s *Service) receive(r *http.Request, defaultAlg string, inline bool) (*received, error) {
+	if inline && declaredLength(r) <= inlineMax {
+		var buf bytes.Buffer
+		rc, err := s.copyVerified(r, &buf, defaultAlg, inlineMax)
+		if err != nil {
+			return nil, err
+		}
+		rc.data = append(make([]byte, 0, buf.Len()), buf.Bytes()...)
+		return rc, nil
+	}
 	fh, id, err := s.files.create()
 	if err != nil {
 		return nil, err
@@ -243,3 +253,57 @@ func (s *Service) signedChunkReader(r *http.Request, body io.Reader) *sigv4.Chun
 }
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
+// declaredLength is the body length a request announces (decoded, for
+// aws-chunked bodies); -1 when unknown, which is never stored inline.
+func declaredLength(r *http.Request) int64 {
+	if strings.HasPrefix(r.Header.Get("X-Amz-Content-Sha256"), "STREAMING-") {
+		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
+		if err != nil {
+			return 1 << 62
+		}
+		return n
+	}
+	if r.ContentLength < 0 {
+		return 1 << 62
+	}
+	return r.ContentLength
+}
+
+// setBody points o at the body rc received.
+func (o *objectRec) setBody(rc *received) {
+	if rc.id == "" {
+		o.Inline, o.Parts = rc.data, nil
+		if o.Inline == nil {
+			o.Inline = []byte{}
+		}
+		return
+	}
+	o.Inline, o.Parts = nil, []seg{{ID: rc.id, Size: rc.size}}
+}
+
+// openBody reads the bytes [off, off+n) of o's body.
+func (s *Service) openBody(o *objectRec, off, n int64) (io.ReadCloser, error) {
+	if len(o.Parts) == 0 {
+		if off+n > int64(len(o.Inline)) {
+			return nil, fmt.Errorf("s3: inline body of %q is %d bytes, not %d", o.Key, len(o.Inline), off+n)
+		}
+		return io.NopCloser(bytes.NewReader(o.Inline[off : off+n])), nil
+	}
+	return s.files.open(o.Parts, off, n)
+}
+
+// storeBody stores size bytes from rd (inline when small), computing the
+// MD5 and alg's checksum.
+func (s *Service) storeBody(rd io.Reader, size int64, alg string) (*received, error) {
+	if size <= inlineMax {
+		var buf bytes.Buffer
+		rc, err := hashCopy(&buf, io.LimitReader(rd, size), alg)
+		if err != nil {
+			return nil, err
+		}
+		rc.data = buf.Bytes()
+		return rc, nil
+	}
+	return s.writeBody(rd, alg, MaxObjectSize)
+}

@@ -81,7 +81,8 @@ func (o *objectRec) marshal() []byte {
 		str(t.Value)
 	}
 	str(o.StorageClass)
-	return b
+	b = binary.AppendUvarint(b, uint64(len(o.Inline)))
+	return append(b, o.Inline...)
 }
 
 type recReader struct {
@@ -188,6 +189,10 @@ func (o *objectRec) unmarshal(b []byte) error {
 		}
 	}
 	o.StorageClass = r.str()
+	if n := r.count(); n > 0 && r.err == nil {
+		o.Inline = append([]byte(nil), r.b[:n]...)
+		r.b = r.b[n:]
+	}
 	if r.err == nil && len(r.b) != 0 {
 		return errBadRecord
 	}

@@ -164,11 +164,11 @@ func (s *Service) copyObject(w http.ResponseWriter, r *http.Request, t target) e
 	if alg == "" && src.ChecksumType == "FULL_OBJECT" {
 		alg = src.ChecksumAlg
 	}
-	rd, err := s.files.open(src.Parts, 0, src.Size)
+	rd, err := s.openBody(src, 0, src.Size)
 	if err != nil {
 		return err
 	}
-	rc, err := s.writeBody(rd, alg, MaxObjectSize)
+	rc, err := s.storeBody(rd, src.Size, alg)
 	rd.Close()
 	if err != nil {
 		return err
@@ -179,7 +179,8 @@ func (s *Service) copyObject(w http.ResponseWriter, r *http.Request, t target) e
 	}
 	o := &objectRec{Key: t.key, Size: rc.size, ETag: rc.etag(), Modified: s.now2().Truncate(time.Millisecond),
 		ContentType: ct, Headers: headers, Meta: meta, StorageClass: sc, Tags: tags,
-		ChecksumAlg: rc.alg, Checksum: rc.checksum, Parts: []seg{{ID: rc.id, Size: rc.size}}}
+		ChecksumAlg: rc.alg, Checksum: rc.checksum}
+	o.setBody(rc)
 	if rc.alg != "" {
 		o.ChecksumType = "FULL_OBJECT"
 	}

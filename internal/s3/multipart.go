@@ -158,7 +158,7 @@ func (s *Service) uploadPart(w http.ResponseWriter, r *http.Request, t target) e
 	if alg, _, _ := checksumInHeaders(r.Header); alg != "" && u.ChecksumAlg != "" && alg != u.ChecksumAlg {
 		return errInvalidRequest(fmt.Sprintf("Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(u.ChecksumAlg), strings.ToLower(alg)))
 	}
-	rc, err := s.receive(r, u.ChecksumAlg)
+	rc, err := s.receive(r, u.ChecksumAlg, false)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (s *Service) uploadPartCopy(w http.ResponseWriter, r *http.Request, t targe
 	if length > MaxObjectSize {
 		return errInvalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: 5368709120")
 	}
-	rd, err := s.files.open(src.Parts, start, length)
+	rd, err := s.openBody(src, start, length)
 	if err != nil {
 		return err
 	}

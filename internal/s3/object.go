@@ -137,13 +137,14 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, t target) er
 	if _, err := s.viewBucket(r.Context(), t.bucket); err != nil {
 		return err
 	}
-	rc, err := s.receive(r, "")
+	rc, err := s.receive(r, "", true)
 	if err != nil {
 		return err
 	}
 	o := &objectRec{Key: t.key, Size: rc.size, ETag: rc.etag(), Modified: s.now2().Truncate(time.Millisecond),
 		ContentType: ct, Headers: headers, Meta: meta, StorageClass: sc, Tags: tags,
-		ChecksumAlg: rc.alg, Checksum: rc.checksum, Parts: []seg{{ID: rc.id, Size: rc.size}}}
+		ChecksumAlg: rc.alg, Checksum: rc.checksum}
+	o.setBody(rc)
 	if rc.alg != "" {
 		o.ChecksumType = "FULL_OBJECT"
 	}
@@ -414,7 +415,13 @@ func (s *Service) serveObject(w http.ResponseWriter, r *http.Request, t target, 
 		w.WriteHeader(status)
 		return nil
 	}
-	rd, err := s.files.open(o.Parts, start, length)
+	if len(o.Parts) == 0 {
+		ids(w, r)
+		w.WriteHeader(status)
+		w.Write(o.Inline[start : start+length])
+		return nil
+	}
+	rd, err := s.openBody(o, start, length)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			// Deleted between the lookup and the open.

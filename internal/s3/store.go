@@ -123,7 +123,14 @@ type objectRec struct {
 	PartsCount   int               `json:"pc,omitempty"`
 	Tags         []tag             `json:"tags,omitempty"`
 	StorageClass string            `json:"sc,omitempty"`
+	// Inline is the body of a small object (at most inlineMax bytes),
+	// kept in the record itself when Parts is empty: one KV commit instead
+	// of a file, its fsyncs and, on GET, its open/read/close.
+	Inline []byte `json:"in,omitempty"`
 }
+
+// inlineMax is the largest body kept in its object record.
+const inlineMax = 8 << 10
 
 func (o *objectRec) versionID() string {
 	if o.VersionID == "" {
