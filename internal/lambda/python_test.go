@@ -58,3 +58,24 @@ func TestPython(t *testing.T) {
 		t.Errorf("warm: %s\n%s", out.Payload, tail)
 	}
 }
+
+// TestPythonOutputEdges: output without a final newline and very long
+// lines are logged and never stall the invocation.
+func TestPythonOutputEdges(t *testing.T) {
+	needPython(t)
+	c := start(t)
+	c.create(t, "py-edges", "python3.12", "app.handler", map[string]string{"app.py": `
+import sys
+def handler(event, context):
+    sys.stdout.write("x" * (600 * 1024) + "\n")
+    sys.stdout.write("no newline at the end")
+    return "done"
+`})
+	for i := 0; i < 2; i++ {
+		out := c.invoke(t, "py-edges", `{}`, func(in *lambda.InvokeInput) { in.LogType = types.LogTypeTail })
+		tail, _ := base64.StdEncoding.DecodeString(*out.LogResult)
+		if string(out.Payload) != `"done"` || !strings.Contains(string(tail), "no newline at the end\nEND RequestId") {
+			t.Fatalf("payload %s, tail:\n%s", out.Payload, tail)
+		}
+	}
+}

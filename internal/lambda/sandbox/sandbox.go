@@ -191,20 +191,46 @@ func setAddressLimit(pid int, limit uint64) error {
 	return nil
 }
 
+// maxLine bounds one log event; longer lines are split, as CloudWatch
+// Logs splits events over 256 KB.
+const maxLine = 256 << 10
+
 func (s *Sandbox) readLogs() {
-	sc := bufio.NewScanner(s.logR)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	mark := "\x00nimbus-mark " + s.nonce + " "
-	for sc.Scan() {
-		line := sc.Text()
-		if id, ok := strings.CutPrefix(line, mark); ok {
-			s.marks <- id
+	defer close(s.marks)
+	br := bufio.NewReaderSize(s.logR, 64<<10)
+	mark := []byte("\x00nimbus-mark " + s.nonce + " ")
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if err == bufio.ErrBufferFull && len(line) < maxLine {
 			continue
 		}
-		s.linesMu.Lock()
-		s.lines = append(s.lines, strings.ReplaceAll(line, "\r", "\n"))
-		s.linesMu.Unlock()
+		if len(line) == 0 && err != nil {
+			return
+		}
+		text := strings.TrimSuffix(string(line), "\n")
+		line = line[:0]
+		// The marker may follow output that did not end its line.
+		if i := strings.Index(text, string(mark)); i >= 0 {
+			s.addLine(text[:i])
+			s.marks <- text[i+len(mark):]
+		} else {
+			s.addLine(text)
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return
+		}
 	}
+}
+
+func (s *Sandbox) addLine(text string) {
+	if text == "" {
+		return
+	}
+	s.linesMu.Lock()
+	s.lines = append(s.lines, strings.ReplaceAll(text, "\r", "\n"))
+	s.linesMu.Unlock()
 }
 
 // drain waits until every line written before now has been read and
