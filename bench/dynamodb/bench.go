@@ -266,12 +266,12 @@ func (b *bench) runNimbus(variant string, hint *rates) (_ *rates, err error) {
 				err = fmt.Errorf("%w\nnimbus exited: %v", err, c.waitErr)
 			}
 			if crash := c.stderr.Crash(); crash != "" {
-				err = fmt.Errorf("%w\nnimbus crashed:\n%s", err, firstLines(crash, 80))
+				err = fmt.Errorf("%w\nnimbus crashed:\n%s", err, crashSummary(crash))
 			} else if c.stderr.Lines() > 0 {
 				err = fmt.Errorf("%w\nnimbus stderr (last lines):\n%s", err, lastLines(c.stderr.String(), 60))
 			}
 		}
-		if n := c.stderr.Lines(); n > 0 {
+		if n := c.stderr.Lines(); n > 0 && c.stderr.Crash() == "" {
 			b.rep.Notes = append(b.rep.Notes, fmt.Sprintf("nimbus (%s) wrote %d line(s) to stderr; the last ones:\n%s", variant, n, lastLines(c.stderr.String(), 10)))
 		}
 		c.stop()

@@ -217,7 +217,7 @@ type tailBuffer struct {
 
 var crashMarks = [][]byte{[]byte("panic: "), []byte("fatal error: "), []byte("SIGSEGV"), []byte("SIGBUS")}
 
-const crashMax = 8 << 10
+const crashMax = 64 << 10
 
 func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
 
@@ -248,6 +248,35 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// crashSummary keeps what matters of a Go crash report: its first lines
+// (the panic or signal) and the function names of the first goroutine that
+// was running with a stack to show (stack dumps and file lines dropped).
+func crashSummary(report string) string {
+	lines := strings.Split(report, "\n")
+	var out []string
+	i := 0
+	for ; i < len(lines) && strings.TrimSpace(lines[i]) != "" && i < 6; i++ {
+		out = append(out, lines[i])
+	}
+	for ; i < len(lines); i++ {
+		l := lines[i]
+		if !strings.HasPrefix(l, "goroutine ") || !strings.Contains(l, "[running]") {
+			continue
+		}
+		if i+1 < len(lines) && strings.Contains(lines[i+1], "stack unavailable") {
+			continue
+		}
+		out = append(out, "", l)
+		for j := i + 1; j < len(lines) && strings.TrimSpace(lines[j]) != "" && len(out) < 50; j++ {
+			if !strings.HasPrefix(lines[j], "\t") {
+				out = append(out, "  "+lines[j])
+			}
+		}
+		break
+	}
+	return strings.Join(out, "\n")
 }
 
 // Crash is the start of a Go crash report, if one was written.

@@ -207,7 +207,7 @@ func (r *report) writeTable(out io.Writer) {
 	if r.Failed != "" {
 		fmt.Fprintln(out)
 		fmt.Fprintln(out, "FAILED (the run stopped here; the figures above stand):")
-		fmt.Fprintln(out, firstLines(r.Failed, 12))
+		fmt.Fprintln(out, firstLines(r.Failed, 60))
 	}
 }
 
