@@ -343,3 +343,25 @@ func TestUserTextCannotInjectIntoEspeak(t *testing.T) {
 		t.Errorf("became %q", got)
 	}
 }
+
+func TestSSMLSentenceMarkValue(t *testing.T) {
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng is not installed: run scripts/deps.sh")
+	}
+	kv, err := pebble.OpenMem(pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	s := New(Options{KV: kv})
+	defer s.Close()
+	out, err := s.SynthesizeSpeech(context.Background(), &SynthesizeSpeechInput{OutputFormat: "json", SpeechMarkTypes: []string{"sentence"}, VoiceId: "Joanna", TextType: ptr("ssml"),
+		Text: ptr(`<speak><s>Fish &amp; <emphasis>chips</emphasis>, please!</s> Thanks.</speak>`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out.AudioStream)
+	if !strings.Contains(got, `"value":"Fish & chips, please!"`) || !strings.Contains(got, `"value":"Thanks."`) {
+		t.Errorf("marks %s", got)
+	}
+}

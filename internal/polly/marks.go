@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -133,17 +134,16 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 }
 
 // sentenceText is the sentence mark's value: the input from the first
-// word to the last.
+// word to the end of the last, without SSML tags.
 func sentenceText(j *job, c chunk) string {
+	raw := j.script.src[c.words[0].start:c.words[len(c.words)-1].rawEnd]
 	if !j.script.ssml {
-		return j.script.src[c.words[0].start:c.words[len(c.words)-1].rawEnd]
+		return raw
 	}
-	ws := make([]string, len(c.words))
-	for i, w := range c.words {
-		ws[i] = w.value
-	}
-	return strings.Join(ws, " ")
+	return strings.Join(strings.Fields(unescapeXML(reTag.ReplaceAllString(raw, ""))), " ")
 }
+
+var reTag = regexp.MustCompile(`<[^>]*>`)
 
 func weight(w string) int { return utf8.RuneCountInString(w) + 2 }
 
