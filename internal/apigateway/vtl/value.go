@@ -1,0 +1,321 @@
+package vtl
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Values inside the engine are Go values standing in for the Java objects a
+// Velocity template sees in API Gateway:
+//
+//	nil       Java null
+//	string    java.lang.String
+//	bool      java.lang.Boolean
+//	int64     java.lang.Integer / Long
+//	float64   java.lang.Double
+//	*List     java.util.ArrayList (mutable: add, set)
+//	*Map      java.util.LinkedHashMap with string keys (insertion order kept,
+//	          as JSON objects parsed by API Gateway keep it)
+//	*entry    a Map.Entry from entrySet()
+//	object    the built-in objects ($input, $util, $foreach, #define blocks)
+
+// List is a mutable Java list.
+type List struct{ items []any }
+
+// Map is an insertion-ordered map with string keys.
+type Map struct {
+	keys []string
+	vals map[string]any
+}
+
+func newMap(n int) *Map { return &Map{keys: make([]string, 0, n), vals: make(map[string]any, n)} }
+
+func (m *Map) get(k string) (any, bool) { v, ok := m.vals[k]; return v, ok }
+
+// put stores v under k and returns the previous value.
+func (m *Map) put(k string, v any) any {
+	old, ok := m.vals[k]
+	if !ok {
+		m.keys = append(m.keys, k)
+	}
+	m.vals[k] = v
+	return old
+}
+
+func (m *Map) remove(k string) any {
+	old, ok := m.vals[k]
+	if !ok {
+		return nil
+	}
+	delete(m.vals, k)
+	for i, kk := range m.keys {
+		if kk == k {
+			m.keys = append(m.keys[:i:i], m.keys[i+1:]...)
+			break
+		}
+	}
+	return old
+}
+
+func (m *Map) size() int { return len(m.keys) }
+
+type entry struct {
+	key string
+	val any
+	m   *Map
+}
+
+// object is a built-in object with Java-like methods and bean properties.
+type object interface {
+	// call invokes the method name; ok is false if there is no such method
+	// (Velocity then renders the reference literally).
+	call(e *evaluator, name string, args []any) (v any, ok bool, err error)
+}
+
+// toValue converts caller-supplied Go data (Context, stage variables) into
+// engine values.
+func toValue(v any) any {
+	switch x := v.(type) {
+	case nil, string, bool, int64, float64, *List, *Map:
+		return x
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case uint32:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case map[string]any:
+		m := newMap(len(x))
+		for _, k := range sortedKeys(x) {
+			m.put(k, toValue(x[k]))
+		}
+		return m
+	case map[string]string:
+		m := newMap(len(x))
+		for _, k := range sortedKeys(x) {
+			m.put(k, x[k])
+		}
+		return m
+	case []any:
+		l := &List{items: make([]any, len(x))}
+		for i, e := range x {
+			l.items[i] = toValue(e)
+		}
+		return l
+	case []string:
+		l := &List{items: make([]any, len(x))}
+		for i, e := range x {
+			l.items[i] = e
+		}
+		return l
+	case interface{ String() string }:
+		return x.String()
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	// insertion sort keeps this dependency free and maps here are small
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// truthy is Velocity 1.7's #if test: only null and false are false.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	}
+	return true
+}
+
+// toString renders a value as Java's toString would.
+func toString(v any) string {
+	var b strings.Builder
+	writeString(&b, v, 0)
+	return b.String()
+}
+
+func writeString(b *strings.Builder, v any, depth int) {
+	if depth > 64 {
+		b.WriteString("...")
+		return
+	}
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case string:
+		b.WriteString(x)
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case int64:
+		b.WriteString(strconv.FormatInt(x, 10))
+	case float64:
+		b.WriteString(javaDouble(x))
+	case *List:
+		b.WriteByte('[')
+		for i, e := range x.items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeString(b, e, depth+1)
+		}
+		b.WriteByte(']')
+	case *Map:
+		b.WriteByte('{')
+		for i, k := range x.keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			writeString(b, x.vals[k], depth+1)
+		}
+		b.WriteByte('}')
+	case *entry:
+		b.WriteString(x.key)
+		b.WriteByte('=')
+		writeString(b, x.val, depth+1)
+	case interface{ String() string }:
+		b.WriteString(x.String())
+	default:
+		b.WriteString("?")
+	}
+}
+
+// javaDouble formats f as java.lang.Double.toString does: shortest digits,
+// plain notation for 1e-3 <= |f| < 1e7, otherwise d.dddE±n.
+func javaDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	a := math.Abs(f)
+	if a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64) // 1.5e+10
+	mant, exp, _ := strings.Cut(s, "e")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	if exp[0] == '+' {
+		exp = exp[1:]
+	}
+	exp = strings.TrimLeft(exp, "0")
+	if strings.HasPrefix(exp, "-") {
+		exp = "-" + strings.TrimLeft(exp[1:], "0")
+	}
+	return mant + "E" + exp
+}
+
+// isNumber reports whether v is an int64 or float64.
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int64, float64:
+		return true
+	}
+	return false
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+// toInt converts a method argument to a Java int; ok is false for non-numbers.
+func toInt(v any) (int, bool) {
+	switch x := v.(type) {
+	case int64:
+		if x > math.MaxInt32 || x < math.MinInt32 {
+			return 0, false
+		}
+		return int(x), true
+	case float64:
+		return 0, false
+	}
+	return 0, false
+}
+
+// valueEquals is Java's equals as Velocity's == uses it: numbers compare by
+// value, same-typed values with equals, different types by their toString.
+func valueEquals(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if isNumber(a) && isNumber(b) {
+		ai, aok := a.(int64)
+		bi, bok := b.(int64)
+		if aok && bok {
+			return ai == bi
+		}
+		return toFloat(a) == toFloat(b)
+	}
+	switch x := a.(type) {
+	case string:
+		if y, ok := b.(string); ok {
+			return x == y
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			return x == y
+		}
+	case *List:
+		if y, ok := b.(*List); ok {
+			if len(x.items) != len(y.items) {
+				return false
+			}
+			for i := range x.items {
+				if !valueEquals(x.items[i], y.items[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	case *Map:
+		if y, ok := b.(*Map); ok {
+			if x.size() != y.size() {
+				return false
+			}
+			for k, v := range x.vals {
+				w, ok := y.vals[k]
+				if !ok || !valueEquals(v, w) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return toString(a) == toString(b)
+}
