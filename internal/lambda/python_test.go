@@ -78,4 +78,13 @@ def handler(event, context):
 			t.Fatalf("payload %s, tail:\n%s", out.Payload, tail)
 		}
 	}
+	// DynamoDB hands boto3 users Decimals; AWS's runtime serialises them.
+	c.create(t, "py-decimal", "python3.12", "app.handler", map[string]string{"app.py": `
+from decimal import Decimal
+def handler(event, context):
+    return {"n": Decimal("1.5"), "i": Decimal(3)}
+`})
+	if out := c.invoke(t, "py-decimal", `{}`); string(out.Payload) != `{"n": 1.5, "i": 3}` {
+		t.Fatalf("decimal: %s", out.Payload)
+	}
 }
