@@ -365,3 +365,22 @@ func TestSSMLSentenceMarkValue(t *testing.T) {
 		t.Errorf("marks %s", got)
 	}
 }
+
+func TestSentenceSplitting(t *testing.T) {
+	for src, want := range map[string]string{
+		"Dr. Smith called. He is late!  Call J. R. Jones? yes, now.": "Dr. Smith called.|He is late!|Call J. R. Jones? yes, now.",
+		"It costs 3.5 dollars. Pay e.g. cash.":                      "It costs 3.5 dollars.|Pay e.g. cash.",
+		`She said "Stop." Then left.`:                               `She said "Stop."|Then left.`,
+	} {
+		sc := parseText(src, nil)
+		var got []string
+		for _, c := range sc.chunks {
+			if len(c.words) > 0 {
+				got = append(got, src[c.words[0].start:c.words[len(c.words)-1].rawEnd])
+			}
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("%q split as %q", src, got)
+		}
+	}
+}

@@ -78,11 +78,15 @@ type builder struct {
 	s      script
 	cur    chunk
 	body   strings.Builder
-	open   []string // wrapper elements open now, as start tags
-	closes []string // and their end tags
+	// pendingEnd: the last word may have ended a sentence; the next word
+	// decides
+	pendingEnd bool
+	open       []string // wrapper elements open now, as start tags
+	closes     []string // and their end tags
 }
 
 func (b *builder) boundary() {
+	b.pendingEnd = false
 	for i := len(b.closes) - 1; i >= 0; i-- {
 		b.body.WriteString(b.closes[i])
 	}
@@ -142,14 +146,43 @@ func (b *builder) text(raw string, off int, ssml bool) {
 		if ssml {
 			value = unescapeXML(tok)
 		}
-		b.word(value, off+i, off+j)
-		i = j
-		if end := strings.TrimRight(value, `"')]}»”’`); strings.HasSuffix(end, ".") || strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?") {
-			if i < len(raw) {
+		if b.pendingEnd {
+			b.pendingEnd = false
+			if r, _ := utf8.DecodeRuneInString(value); !unicode.IsLower(r) {
 				b.boundary()
 			}
 		}
+		b.word(value, off+i, off+j)
+		i = j
+		b.pendingEnd = endsSentence(value)
 	}
+}
+
+// endsSentence reports whether a word ends a sentence (when the next word
+// does not start in lower case): it ends in . ! or ?, perhaps followed by
+// closing quotes or brackets, and is not a title or an initial ("Dr.",
+// "J.").
+func endsSentence(w string) bool {
+	end := strings.TrimRight(w, `"')]}»”’`)
+	switch {
+	case strings.HasSuffix(end, "!"), strings.HasSuffix(end, "?"):
+		return true
+	case !strings.HasSuffix(end, "."):
+		return false
+	}
+	core, _, _ := splitPunct(end)
+	if utf8.RuneCountInString(core) == 1 && unicode.IsUpper([]rune(core)[0]) {
+		return false // an initial
+	}
+	return !abbreviations[strings.ToLower(core)]
+}
+
+// abbreviations are common titles and abbreviations that end in a period
+// without ending the sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "st": true, "sr": true, "jr": true,
+	"vs": true, "etc": true, "e.g": true, "i.e": true, "approx": true, "no": true, "fig": true,
+	"mt": true, "ave": true, "inc": true, "ltd": true, "co": true, "corp": true, "gen": true, "gov": true,
 }
 
 // word emits one word, applying the lexicons.
