@@ -134,7 +134,7 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, t target) er
 		return errNotImplemented("")
 	}
 	// Fail fast, before reading the body, when the bucket is missing.
-	if _, err := s.viewBucket(r.Context(), t.bucket); err != nil {
+	if err := s.kv.View(r.Context(), func(rd storage.Reader) error { return bucketExists(rd, t.bucket) }); err != nil {
 		return err
 	}
 	rc, err := s.receive(r, "", true)
