@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nimbus-cloud/nimbus/internal/apigateway"
 	"github.com/nimbus-cloud/nimbus/internal/config"
 	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
@@ -49,6 +50,8 @@ type App struct {
 	// --memory mode, removed on Close.
 	s3        *s3.Service
 	s3TempDir string
+	// apigw: API Gateway REST APIs (issue #6).
+	apigw *apigateway.Service
 
 	closeOnce sync.Once
 	closeErr  error
@@ -137,6 +140,34 @@ func New(cfg config.Config) (*App, error) {
 		Streaming: true,
 	})
 	// --- end Lambda and CloudWatch Logs ---
+
+	// --- apigateway (issue #6; begin) ---
+	// Control plane by its signing name; invocations (unsigned user
+	// traffic to execute-api hosts and /restapis/{id}/{stage}/_user_request_/)
+	// by Match, before S3's route claims unsigned paths.
+	a.apigw = apigateway.New(apigateway.Options{KV: a.kv, Log: a.log,
+		Lambda: func(ctx context.Context, c apigateway.FunctionCall) (*apigateway.FunctionResult, error) {
+			res, err := a.lambda.Invoke(ctx, lambda.InvokeRequest{Account: c.Account, Region: c.Region,
+				FunctionName: c.FunctionName, Payload: c.Payload, Principal: "apigateway.amazonaws.com",
+				SourceARN: c.SourceARN, SourceAccount: c.Account})
+			if err != nil {
+				return nil, err
+			}
+			return &apigateway.FunctionResult{Payload: res.Payload, FunctionError: res.FunctionError}, nil
+		}})
+	a.edge.Handle(&edge.Route{
+		Name:         "apigateway",
+		SigningNames: []string{"apigateway"},
+		Handler:      a.apigw.Handler(),
+		WriteError:   a.apigw.WriteError,
+	})
+	a.edge.Handle(&edge.Route{
+		Name:         "execute-api",
+		SigningNames: []string{"execute-api"},
+		Match:        apigateway.Match,
+		Handler:      a.apigw.InvokeHandler(),
+	})
+	// --- apigateway (end) ---
 
 	// --- s3 (issue #4; begin) ---
 	// S3's route goes last: its Match claims unsigned requests to bucket
