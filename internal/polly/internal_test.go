@@ -369,8 +369,8 @@ func TestSSMLSentenceMarkValue(t *testing.T) {
 func TestSentenceSplitting(t *testing.T) {
 	for src, want := range map[string]string{
 		"Dr. Smith called. He is late!  Call J. R. Jones? yes, now.": "Dr. Smith called.|He is late!|Call J. R. Jones? yes, now.",
-		"It costs 3.5 dollars. Pay e.g. cash.":                      "It costs 3.5 dollars.|Pay e.g. cash.",
-		`She said "Stop." Then left.`:                               `She said "Stop."|Then left.`,
+		"It costs 3.5 dollars. Pay e.g. cash.":                       "It costs 3.5 dollars.|Pay e.g. cash.",
+		`She said "Stop." Then left.`:                                `She said "Stop."|Then left.`,
 	} {
 		sc := parseText(src, nil)
 		var got []string

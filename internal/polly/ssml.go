@@ -225,6 +225,12 @@ func splitPunct(w string) (core, pre, post string) {
 // which espeak-ng would otherwise read as the start of phoneme input.
 func escapeXML(s string) string {
 	s = strings.ReplaceAll(s, "[[", "[ [")
+	s = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || r == 0xfffe || r == 0xffff || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') {
+			return ' ' // not allowed in XML
+		}
+		return r
+	}, s)
 	if !strings.ContainsAny(s, `<>&"'`) {
 		return s
 	}
