@@ -51,7 +51,11 @@ func Render(tmpl string, in *Input, ctx Context, stageVars map[string]string) (s
 // output and the overrides the template set; on error the output is empty.
 func (t *Template) Execute(in *Input, ctx Context, stageVars map[string]string) (string, Overrides, error) {
 	e := &evaluator{t: t, vars: make(map[string]any, 8), in: in, ctx: ctx, stage: stageVars}
-	e.out = make([]byte, 0, len(t.src)+256)
+	n := len(t.src) + 256
+	if in != nil {
+		n += len(in.Body) + len(in.Body)/4
+	}
+	e.out = make([]byte, 0, min(n, MaxOutputBytes))
 	err := e.render(t.nodes)
 	if err == errStop || err == errBreak {
 		err = nil
@@ -74,21 +78,21 @@ func (e *evaluator) overrides() Overrides {
 			return nil
 		}
 		r := make(map[string]string, sub.size())
-		for _, k := range sub.keys {
-			if sub.vals[k] != nil {
-				r[k] = toString(sub.vals[k])
+		for i, k := range sub.keys {
+			if sub.vals[i] != nil {
+				r[k] = toString(sub.vals[i])
 			}
 		}
 		return r
 	}
-	if req, ok := e.ctxMap.vals["requestOverride"].(*Map); ok {
+	if req, ok := e.ctxMap.getOK("requestOverride").(*Map); ok {
 		o.Request.Header = strs(req, "header")
 		o.Request.Path = strs(req, "path")
 		o.Request.QueryString = strs(req, "querystring")
 	}
-	if resp, ok := e.ctxMap.vals["responseOverride"].(*Map); ok {
+	if resp, ok := e.ctxMap.getOK("responseOverride").(*Map); ok {
 		o.Response.Header = strs(resp, "header")
-		switch s := resp.vals["status"].(type) {
+		switch s := resp.getOK("status").(type) {
 		case int64:
 			o.Response.Status = int(s)
 		case float64:
@@ -352,7 +356,7 @@ func (p *jsonParser) value() (any, error) {
 			return nil, p.fail()
 		}
 		p.i++
-		m := newMap(4)
+		m := newSmallMap()
 		p.ws()
 		if p.i < len(p.s) && p.s[p.i] == '}' {
 			p.i++
@@ -400,7 +404,7 @@ func (p *jsonParser) value() (any, error) {
 			return nil, p.fail()
 		}
 		p.i++
-		l := &List{}
+		l := &List{items: make([]any, 0, 8)}
 		p.ws()
 		if p.i < len(p.s) && p.s[p.i] == ']' {
 			p.i++
@@ -605,7 +609,7 @@ func writeJSON(b *strings.Builder, v any, depth int) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, x.vals[k], depth+1)
+			writeJSON(b, x.vals[i], depth+1)
 		}
 		b.WriteByte('}')
 	default:

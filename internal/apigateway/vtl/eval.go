@@ -3,6 +3,7 @@ package vtl
 import (
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -148,8 +149,12 @@ func (e *evaluator) renderRef(r *refNode) error {
 	if d, ok := v.(*defineBlock); ok {
 		return e.renderDefine(d, r.pos)
 	}
-	if s, ok := v.(string); ok {
-		return e.write(s, r.pos)
+	switch x := v.(type) {
+	case string:
+		return e.write(x, r.pos)
+	case int64:
+		e.out = strconv.AppendInt(e.out, x, 10)
+		return nil
 	}
 	return e.write(toString(v), r.pos)
 }
@@ -384,10 +389,7 @@ func (e *evaluator) foreach(n *foreachNode) error {
 	case *List:
 		items = append([]any(nil), x.items...)
 	case *Map:
-		items = make([]any, len(x.keys))
-		for i, k := range x.keys {
-			items[i] = x.vals[k]
-		}
+		items = append([]any(nil), x.vals...)
 	default:
 		return nil // null and non-iterables: the loop body is skipped
 	}

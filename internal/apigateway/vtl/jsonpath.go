@@ -223,11 +223,7 @@ func field(cur []any, name string) []any {
 }
 
 func mapValues(m *Map) []any {
-	r := make([]any, len(m.keys))
-	for i, k := range m.keys {
-		r[i] = m.vals[k]
-	}
-	return r
+	return append([]any(nil), m.vals...)
 }
 
 func wildcard(cur []any) []any {
@@ -254,8 +250,8 @@ func descendants(cur []any) []any {
 		out = append(out, v)
 		switch x := v.(type) {
 		case *Map:
-			for _, k := range x.keys {
-				walk(x.vals[k], depth+1)
+			for _, v := range x.vals {
+				walk(v, depth+1)
 			}
 		case *List:
 			for _, e := range x.items {

@@ -777,8 +777,8 @@ func mapMethod(m *Map, name string, args []any) (any, error) {
 	case "putAll":
 		if n == 1 {
 			if o, ok := args[0].(*Map); ok {
-				for _, k := range o.keys {
-					m.put(k, o.vals[k])
+				for i, k := range o.keys {
+					m.put(k, o.vals[i])
 				}
 				return voidResult, nil
 			}
@@ -796,8 +796,8 @@ func mapMethod(m *Map, name string, args []any) (any, error) {
 		}
 	case "containsValue":
 		if n == 1 {
-			for _, k := range m.keys {
-				if valueEquals(m.vals[k], args[0]) {
+			for _, v := range m.vals {
+				if valueEquals(v, args[0]) {
 					return true, nil
 				}
 			}
@@ -814,16 +814,14 @@ func mapMethod(m *Map, name string, args []any) (any, error) {
 	case "values":
 		if n == 0 {
 			l := &List{items: make([]any, len(m.keys))}
-			for i, k := range m.keys {
-				l.items[i] = m.vals[k]
-			}
+			copy(l.items, m.vals)
 			return l, nil
 		}
 	case "entrySet":
 		if n == 0 {
 			l := &List{items: make([]any, len(m.keys))}
 			for i, k := range m.keys {
-				l.items[i] = &entry{key: k, val: m.vals[k], m: m}
+				l.items[i] = &entry{key: k, val: m.vals[i], m: m}
 			}
 			return l, nil
 		}
@@ -837,8 +835,7 @@ func mapMethod(m *Map, name string, args []any) (any, error) {
 		}
 	case "clear":
 		if n == 0 {
-			m.keys = m.keys[:0:0]
-			clear(m.vals)
+			m.clear()
 			return voidResult, nil
 		}
 	case "toString":

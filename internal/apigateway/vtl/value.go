@@ -23,39 +23,92 @@ import (
 // List is a mutable Java list.
 type List struct{ items []any }
 
-// Map is an insertion-ordered map with string keys.
+// Map is an insertion-ordered map with string keys. Small maps (most JSON
+// objects) are searched linearly; an index is built past mapIndexAt keys.
 type Map struct {
 	keys []string
-	vals map[string]any
+	vals []any
+	idx  map[string]int
 }
 
-func newMap(n int) *Map { return &Map{keys: make([]string, 0, n), vals: make(map[string]any, n)} }
+const mapIndexAt = 8
 
-func (m *Map) get(k string) (any, bool) { v, ok := m.vals[k]; return v, ok }
+// newSmallMap allocates a map and room for four keys at once: JSON
+// objects are mostly small and parsed by the thousand.
+func newSmallMap() *Map {
+	b := &struct {
+		m Map
+		k [4]string
+		v [4]any
+	}{}
+	b.m.keys, b.m.vals = b.k[:0], b.v[:0]
+	return &b.m
+}
+
+func newMap(n int) *Map { return &Map{keys: make([]string, 0, n), vals: make([]any, 0, n)} }
+
+func (m *Map) find(k string) int {
+	if m.idx != nil {
+		if i, ok := m.idx[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, kk := range m.keys {
+		if kk == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Map) get(k string) (any, bool) {
+	if i := m.find(k); i >= 0 {
+		return m.vals[i], true
+	}
+	return nil, false
+}
 
 // put stores v under k and returns the previous value.
 func (m *Map) put(k string, v any) any {
-	old, ok := m.vals[k]
-	if !ok {
-		m.keys = append(m.keys, k)
+	if i := m.find(k); i >= 0 {
+		old := m.vals[i]
+		m.vals[i] = v
+		return old
 	}
-	m.vals[k] = v
-	return old
+	m.keys = append(m.keys, k)
+	m.vals = append(m.vals, v)
+	if m.idx != nil {
+		m.idx[k] = len(m.keys) - 1
+	} else if len(m.keys) > mapIndexAt {
+		m.reindex()
+	}
+	return nil
+}
+
+func (m *Map) reindex() {
+	m.idx = make(map[string]int, len(m.keys))
+	for i, k := range m.keys {
+		m.idx[k] = i
+	}
 }
 
 func (m *Map) remove(k string) any {
-	old, ok := m.vals[k]
-	if !ok {
+	i := m.find(k)
+	if i < 0 {
 		return nil
 	}
-	delete(m.vals, k)
-	for i, kk := range m.keys {
-		if kk == k {
-			m.keys = append(m.keys[:i:i], m.keys[i+1:]...)
-			break
-		}
+	old := m.vals[i]
+	m.keys = append(m.keys[:i:i], m.keys[i+1:]...)
+	m.vals = append(m.vals[:i:i], m.vals[i+1:]...)
+	if m.idx != nil {
+		m.reindex()
 	}
 	return old
+}
+
+func (m *Map) clear() {
+	m.keys, m.vals, m.idx = nil, nil, nil
 }
 
 func (m *Map) size() int { return len(m.keys) }
@@ -182,7 +235,7 @@ func writeString(b *strings.Builder, v any, depth int) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeString(b, x.vals[k], depth+1)
+			writeString(b, x.vals[i], depth+1)
 		}
 		b.WriteByte('}')
 	case *entry:
@@ -308,8 +361,9 @@ func valueEquals(a, b any) bool {
 			if x.size() != y.size() {
 				return false
 			}
-			for k, v := range x.vals {
-				w, ok := y.vals[k]
+			for i, k := range x.keys {
+				v := x.vals[i]
+				w, ok := y.get(k)
 				if !ok || !valueEquals(v, w) {
 					return false
 				}
@@ -318,4 +372,10 @@ func valueEquals(a, b any) bool {
 		}
 	}
 	return toString(a) == toString(b)
+}
+
+// getOK is get for callers that only want the value.
+func (m *Map) getOK(k string) any {
+	v, _ := m.get(k)
+	return v
 }
