@@ -358,7 +358,21 @@ func run(o options) error {
 	}); err != nil {
 		return err
 	}
-	if err := measure("nimbus GET 1 KB", func(w, i int) (int64, error) { return get(c, objURL("1k", w, i%256)) }); err != nil {
+	// The GET phases read objects written beforehand, whatever the PUT
+	// phases managed.
+	for w := 0; w < o.workers; w++ {
+		for i := 0; i < 16; i++ {
+			if err := put(c, objURL("g1k", w, i), small); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 4; i++ {
+			if err := put(c, objURL("g8m", w, i), large); err != nil {
+				return err
+			}
+		}
+	}
+	if err := measure("nimbus GET 1 KB", func(w, i int) (int64, error) { return get(c, objURL("g1k", w, i%16)) }); err != nil {
 		return err
 	}
 	if err := measure("nimbus PUT 8 MB", func(w, i int) (int64, error) {
@@ -366,7 +380,7 @@ func run(o options) error {
 	}); err != nil {
 		return err
 	}
-	if err := measure("nimbus GET 8 MB", func(w, i int) (int64, error) { return get(c, objURL("8m", w, i%8)) }); err != nil {
+	if err := measure("nimbus GET 8 MB", func(w, i int) (int64, error) { return get(c, objURL("g8m", w, i%4)) }); err != nil {
 		return err
 	}
 	idleRSS := rssKB(pid)
