@@ -107,6 +107,14 @@ func (e *evaluator) overrides() Overrides {
 // inputObj is $input.
 type inputObj struct {
 	in *Input
+	// The body parsed once and reused until the template mutates any list
+	// or map (which could be part of it): every $input.path call then sees
+	// the body as sent, as API Gateway's re-parsing does, without parsing a
+	// large body once per loop iteration.
+	parsed    any
+	parsedGen int
+	parseErr  error
+	hasParsed bool
 }
 
 func (i *inputObj) call(e *evaluator, name string, args []any) (any, bool, error) {
@@ -123,7 +131,7 @@ func (i *inputObj) call(e *evaluator, name string, args []any) (any, bool, error
 		if !ok {
 			return nil, false, nil
 		}
-		root, err := i.root()
+		root, err := i.root(e)
 		if err != nil {
 			return nil, true, err
 		}
@@ -176,15 +184,23 @@ func orEmpty(m map[string]string) map[string]string {
 
 // root parses the body as JSON; an empty body is the empty object, as API
 // Gateway treats it.
-func (i *inputObj) root() (any, error) {
+func (i *inputObj) root(e *evaluator) (any, error) {
+	if i.hasParsed && i.parsedGen == e.mutations {
+		return i.parsed, i.parseErr
+	}
+	i.hasParsed, i.parsedGen = true, e.mutations
+	i.parsed, i.parseErr = nil, nil
 	body := strings.TrimSpace(string(i.in.Body))
 	if body == "" {
-		return newMap(0), nil
+		i.parsed = newMap(0)
+		return i.parsed, nil
 	}
 	v, err := parseJSON(body)
 	if err != nil {
-		return nil, javaException("Unable to parse input as JSON: " + err.Error())
+		i.parseErr = javaException("Unable to parse input as JSON: " + err.Error())
+		return nil, i.parseErr
 	}
+	i.parsed = v
 	return v, nil
 }
 

@@ -51,6 +51,8 @@ type evaluator struct {
 	depth  int
 	steps  int
 	loop   *foreachObj
+	// mutations counts calls that may change a list or map in place.
+	mutations int
 }
 
 func (e *evaluator) errAt(kind error, pos int, msg string) error {
@@ -312,6 +314,9 @@ func (e *evaluator) set(n *setNode) error {
 		return nil
 	}
 	lhs := n.lhs
+	if len(lhs.mods) > 0 {
+		e.mutations++
+	}
 	if len(lhs.mods) == 0 {
 		e.vars[lhs.name] = v
 		return nil

@@ -82,10 +82,13 @@ func (e *evaluator) invoke(v any, name string, args []any, pos int) (any, error)
 	case string:
 		r, err = stringMethod(e, x, name, args)
 	case *List:
+		e.mutations += mutators[name]
 		r, err = listMethod(x, name, args)
 	case *Map:
+		e.mutations += mutators[name]
 		r, err = mapMethod(x, name, args)
 	case *entry:
+		e.mutations += mutators[name]
 		r = entryMethod(x, name, args)
 	case object:
 		var ok bool
@@ -113,6 +116,10 @@ func asErr(err error, target **Error) bool {
 	}
 	return ok
 }
+
+// mutators are the list, map and entry methods that change them in place.
+var mutators = map[string]int{"add": 1, "addAll": 1, "set": 1, "remove": 1, "clear": 1,
+	"put": 1, "putAll": 1, "setValue": 1}
 
 // commonMethod: methods every Java object (and the boxed numbers) has.
 func commonMethod(v any, name string, args []any) any {

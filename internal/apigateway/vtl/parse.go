@@ -374,19 +374,40 @@ func (p *parser) modifiers(r *refNode, formal bool) {
 				p.pos = save
 				return
 			}
-			p.enter()
-			idx := p.expr()
-			p.leave()
-			p.skipWS()
-			if p.peek(0) != ']' {
-				p.fail(mpos, "missing ] in index")
+			idx, ok := p.tryIndex()
+			if !ok {
+				// "$a[not an index]" leaves the bracket as text
+				p.pos = save
+				return
 			}
-			p.pos++
 			r.mods = append(r.mods, modifier{kind: modIndex, args: []expr{idx}, pos: p.base + mpos})
 		default:
 			return
 		}
 	}
+}
+
+// tryIndex parses "expr]" after a '['; ok is false if that is not there.
+func (p *parser) tryIndex() (idx expr, ok bool) {
+	depth := p.depth
+	defer func() {
+		if r := recover(); r != nil {
+			if _, isParse := r.(parseError); !isParse {
+				panic(r)
+			}
+			p.depth = depth
+			idx, ok = nil, false
+		}
+	}()
+	p.enter()
+	idx = p.expr()
+	p.leave()
+	p.skipWS()
+	if p.peek(0) != ']' {
+		p.fail(p.pos, "missing ]")
+	}
+	p.pos++
+	return idx, true
 }
 
 func (p *parser) enter() {
