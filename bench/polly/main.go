@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"os/exec"
 	"sort"
 	"strings"
@@ -67,10 +66,11 @@ func main() {
 	fmt.Printf("%-6s %-10s %10s %10s %10s %12s %10s\n", "chars", "path", "latency", "audio", "x realtime", "espeak-ng", "overhead")
 	for _, size := range []int{200, 300, 3000} {
 		t := text(size)
-		// espeak-ng alone, with the arguments nimbus gives it
-		var eT []time.Duration
+		// the three paths take turns, so a busy machine slows them alike
+		var eT, mp3T, pcmT []time.Duration
 		var audioSecs float64
 		for range *n {
+			// espeak-ng alone, with the arguments nimbus gives it
 			cmd := exec.Command("espeak-ng", "-m", "--stdin", "--stdout", "-b", "1", "-v", "en-us+f3", "-p", "62", "-s", "168")
 			cmd.Stdin = strings.NewReader("<speak>" + t + "</speak>")
 			var out bytes.Buffer
@@ -81,27 +81,32 @@ func main() {
 			}
 			eT = append(eT, time.Since(start))
 			audioSecs = float64(out.Len()-44) / 2 / 22050
+			mp3T = append(mp3T, synthesize(ctx, c, types.OutputFormatMp3, t))
+			pcmT = append(pcmT, synthesize(ctx, c, types.OutputFormatPcm, t))
 		}
 		espeak := median(eT)
 		fmt.Printf("%-6d %-10s %10s %9.1fs %10.0f %12s %10s\n", len(t), "espeak-ng", espeak.Round(time.Millisecond), audioSecs, audioSecs/espeak.Seconds(), "", "")
-		for _, f := range []types.OutputFormat{types.OutputFormatMp3, types.OutputFormatPcm} {
-			var d []time.Duration
-			for range *n {
-				start := time.Now()
-				out, err := c.SynthesizeSpeech(ctx, &polly.SynthesizeSpeechInput{OutputFormat: f, VoiceId: types.VoiceIdJoanna, Text: aws.String(t)})
-				if err != nil {
-					log.Fatal(err)
-				}
-				if _, err := io.Copy(io.Discard, out.AudioStream); err != nil {
-					log.Fatal(err)
-				}
-				out.AudioStream.Close()
-				d = append(d, time.Since(start))
-			}
-			m := median(d)
+		for _, r := range []struct {
+			name string
+			d    []time.Duration
+		}{{"nimbus mp3", mp3T}, {"nimbus pcm", pcmT}} {
+			m := median(r.d)
 			over := (m - espeak).Seconds() / m.Seconds() * 100
-			fmt.Printf("%-6d %-10s %10s %9.1fs %10.0f %12s %9.0f%%\n", len(t), "nimbus "+string(f), m.Round(time.Millisecond), audioSecs, audioSecs/m.Seconds(), espeak.Round(time.Millisecond), over)
+			fmt.Printf("%-6d %-10s %10s %9.1fs %10.0f %12s %9.0f%%\n", len(t), r.name, m.Round(time.Millisecond), audioSecs, audioSecs/m.Seconds(), espeak.Round(time.Millisecond), over)
 		}
 	}
-	fmt.Fprintln(os.Stderr)
+}
+
+// synthesize times one SynthesizeSpeech call, body read to the end.
+func synthesize(ctx context.Context, c *polly.Client, f types.OutputFormat, t string) time.Duration {
+	start := time.Now()
+	out, err := c.SynthesizeSpeech(ctx, &polly.SynthesizeSpeechInput{OutputFormat: f, VoiceId: types.VoiceIdJoanna, Text: aws.String(t)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, out.AudioStream); err != nil {
+		log.Fatal(err)
+	}
+	out.AudioStream.Close()
+	return time.Since(start)
 }
