@@ -325,7 +325,7 @@ func (c *call) httpCall(ctx context.Context, ig *Integration, body []byte, ov *o
 		}
 	}
 	if ov != nil {
-		for k, v := range ov.header {
+		for k, v := range ov.reqHeader {
 			req.Header.Set(k, v)
 		}
 	}
