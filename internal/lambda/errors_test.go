@@ -50,6 +50,8 @@ def hog(event, context):
     blocks = []
     while True:
         blocks.append(bytearray(16 << 20))
+def huge(event, context):
+    return "x" * (7 << 20)
 def unserializable(event, context):
     return {1, 2}
 `,
@@ -67,6 +69,7 @@ def unserializable(event, context):
 		{"syntax", "broken.handler", nil, "Runtime.UserCodeSyntaxError", "Syntax error in module 'broken'"},
 		{"malformed", "nodot", nil, "Runtime.MalformedHandlerName", "Bad handler 'nodot'"},
 		{"marshal", "app.unserializable", nil, "Runtime.MarshalError", "Unable to marshal response: Object of type set is not JSON serializable"},
+		{"huge", "app.huge", nil, "Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes)."},
 		{"slow", "app.slow", func(in *lambda.CreateFunctionInput) { in.Timeout = aws.Int32(1) }, "Sandbox.Timedout", "Task timed out after 1.00 seconds"},
 		{"crash", "app.crash", nil, "Runtime.ExitError", "Runtime exited with error: exit status 3"},
 		{"hog", "app.hog", nil, "Runtime.OutOfMemory", "Runtime exited with error: signal: killed"},

@@ -643,17 +643,10 @@ func (s *Service) GetLogEvents(ctx context.Context, in *GetLogEventsInput) (*Get
 		// Nothing new: hand back the same position, as AWS does.
 		out.NextForwardToken, out.NextBackwardToken = *in.NextToken, *in.NextToken
 	default:
+		// An empty stream (or range): both tokens name its start.
 		var zero [16]byte
-		end := make([]byte, 16)
-		for i := range end {
-			end[i] = 0xff
-		}
-		if forward {
-			out.NextForwardToken = tok("f", append(append([]byte(nil), prefix...), zero[:]...))
-		} else {
-			out.NextForwardToken = tok("f", append(append([]byte(nil), prefix...), zero[:]...))
-		}
-		out.NextBackwardToken = tok("b", append(append([]byte(nil), prefix...), zero[:]...))
+		start := append(append([]byte(nil), prefix...), zero[:]...)
+		out.NextForwardToken, out.NextBackwardToken = tok("f", start), tok("b", start)
 	}
 	return out, nil
 }
