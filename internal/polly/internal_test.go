@@ -384,3 +384,18 @@ func TestSentenceSplitting(t *testing.T) {
 		}
 	}
 }
+
+func TestSubWordsAndCDATA(t *testing.T) {
+	src := `<speak><sub alias="x">go go</sub></speak>`
+	sc, err := parseSSML(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := sc.chunks[0].words
+	if len(ws) != 2 || ws[0].start == ws[1].start || src[ws[1].start:ws[1].end] != "go" {
+		t.Errorf("words %+v", ws)
+	}
+	if _, err := parseSSML(`<speak><![CDATA[a < b]]></speak>`, nil); err == nil {
+		t.Error("CDATA accepted")
+	}
+}

@@ -399,12 +399,16 @@ func parseSSMLVoice(src string, lex lexicons, gender string) (*script, error) {
 				}
 				continue
 			}
+			if strings.HasPrefix(src[pos:end], "<![CDATA[") {
+				return nil, &ssmlError{msg: "CDATA sections are not supported", pos: pos}
+			}
 			if stack[len(stack)-1].skip {
 				// words of a <sub> are timed but not spoken
-				raw := src[pos:end]
-				for _, w := range strings.Fields(raw) {
-					i := strings.Index(src[pos:end], w)
-					b.cur.words = append(b.cur.words, word{start: pos + i, end: pos + i + len(w), value: unescapeXML(w), rawEnd: pos + i + len(w)})
+				at := pos
+				for _, w := range strings.Fields(src[pos:end]) {
+					i := at + strings.Index(src[at:end], w)
+					b.cur.words = append(b.cur.words, word{start: i, end: i + len(w), value: unescapeXML(w), rawEnd: i + len(w)})
+					at = i + len(w)
 				}
 				continue
 			}
