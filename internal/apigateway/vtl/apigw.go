@@ -593,7 +593,7 @@ func (p *jsonParser) hex4(at int) (rune, bool) {
 }
 
 func writeJSON(b *strings.Builder, v any, depth int) {
-	if depth > 512 {
+	if depth > 512 || b.Len() > MaxOutputBytes {
 		b.WriteString("null")
 		return
 	}

@@ -68,6 +68,16 @@ func (e *evaluator) step(pos int) error {
 	return nil
 }
 
+// charge counts building a string of n bytes as work: one step per 256
+// bytes, so loops that build large strings stay within MaxSteps.
+func (e *evaluator) charge(n, pos int) error {
+	e.steps += n >> 8
+	if e.steps > MaxSteps {
+		return e.errAt(ErrStepLimit, pos, "template does too much work")
+	}
+	return nil
+}
+
 func (e *evaluator) write(s string, pos int) error {
 	if len(e.out)+len(s) > MaxOutputBytes {
 		return e.errAt(ErrOutputLimit, pos, "output larger than 10 MB")
@@ -158,7 +168,11 @@ func (e *evaluator) renderRef(r *refNode) error {
 		e.out = strconv.AppendInt(e.out, x, 10)
 		return nil
 	}
-	return e.write(toString(v), r.pos)
+	s := toString(v)
+	if err := e.charge(len(s), r.pos); err != nil {
+		return err
+	}
+	return e.write(s, r.pos)
 }
 
 // literal is the reference as written, with its '!' if it had one.
@@ -214,6 +228,9 @@ func (e *evaluator) renderToString(nodes []node, pos int) (string, error) {
 	}
 	if err == nil && len(s)+len(saved) > MaxOutputBytes {
 		err = e.errAt(ErrOutputLimit, pos, "string larger than 10 MB")
+	}
+	if err == nil {
+		err = e.charge(len(s), pos)
 	}
 	return s, err
 }
@@ -655,6 +672,9 @@ func (e *evaluator) binary(x *binExpr) (any, error) {
 			}
 			if len(a)+len(b) > MaxOutputBytes {
 				return nil, e.errAt(ErrOutputLimit, x.pos, "string larger than 10 MB")
+			}
+			if err := e.charge(len(a)+len(b), x.pos); err != nil {
+				return nil, err
 			}
 			return a + b, nil
 		}

@@ -106,3 +106,25 @@ func TestJavaDouble(t *testing.T) {
 		}
 	}
 }
+
+func TestSelfReferencingValues(t *testing.T) {
+	cases := map[string]string{
+		"direct":   `#set($l = [])#set($d = $l.add($l))#set($d = $l.add($l))$l $l.contains("x") #if($l == $l)eq#end`,
+		"map":      `#set($m = {})#set($d = $m.put("self", $m))$m`,
+		"indirect": `#set($a = [])#set($b = [$a, $a])#set($d = $a.add($b))#set($d = $a.add($b))#foreach($i in [1..50])#if($a == $b)#end#set($s = "$a")#end`,
+	}
+	for name, tmpl := range cases {
+		t.Run(name, func(t *testing.T) {
+			out, _, err := Render(tmpl, nil, nil, nil)
+			if err != nil && !errors.Is(err, ErrStepLimit) && !errors.Is(err, ErrOutputLimit) {
+				t.Fatalf("err = %v", err)
+			}
+			if name == "direct" && out != "[(this Collection), (this Collection)] false eq" {
+				t.Fatalf("out = %q", out)
+			}
+			if name == "map" && out != "{self=(this Map)}" {
+				t.Fatalf("out = %q", out)
+			}
+		})
+	}
+}

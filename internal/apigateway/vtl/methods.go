@@ -106,6 +106,11 @@ func (e *evaluator) invoke(v any, name string, args []any, pos int) (any, error)
 		}
 		return nil, e.errAt(ErrInvocation, pos, fmt.Sprintf("%s: %v", name, err))
 	}
+	if s, ok := r.(string); ok && len(s) > 256 {
+		if err := e.charge(len(s), pos); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

@@ -203,7 +203,7 @@ func toString(v any) string {
 }
 
 func writeString(b *strings.Builder, v any, depth int) {
-	if depth > 64 {
+	if depth > 64 || b.Len() > MaxOutputBytes {
 		b.WriteString("...")
 		return
 	}
@@ -224,6 +224,10 @@ func writeString(b *strings.Builder, v any, depth int) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
+			if l, ok := e.(*List); ok && l == x {
+				b.WriteString("(this Collection)")
+				continue
+			}
 			writeString(b, e, depth+1)
 		}
 		b.WriteByte(']')
@@ -235,6 +239,10 @@ func writeString(b *strings.Builder, v any, depth int) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
+			if m, ok := x.vals[i].(*Map); ok && m == x {
+				b.WriteString("(this Map)")
+				continue
+			}
 			writeString(b, x.vals[i], depth+1)
 		}
 		b.WriteByte('}')
@@ -324,6 +332,17 @@ func toInt(v any) (int, bool) {
 // valueEquals is Java's equals as Velocity's == uses it: numbers compare by
 // value, same-typed values with equals, different types by their toString.
 func valueEquals(a, b any) bool {
+	budget := 100_000
+	return equals(a, b, &budget)
+}
+
+// equals spends one unit of budget per comparison: a template can build
+// lists that contain themselves, and comparing those must still end.
+func equals(a, b any, budget *int) bool {
+	*budget--
+	if *budget < 0 {
+		return false
+	}
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
@@ -346,11 +365,14 @@ func valueEquals(a, b any) bool {
 		}
 	case *List:
 		if y, ok := b.(*List); ok {
+			if x == y {
+				return true
+			}
 			if len(x.items) != len(y.items) {
 				return false
 			}
 			for i := range x.items {
-				if !valueEquals(x.items[i], y.items[i]) {
+				if !equals(x.items[i], y.items[i], budget) {
 					return false
 				}
 			}
@@ -358,18 +380,24 @@ func valueEquals(a, b any) bool {
 		}
 	case *Map:
 		if y, ok := b.(*Map); ok {
+			if x == y {
+				return true
+			}
 			if x.size() != y.size() {
 				return false
 			}
 			for i, k := range x.keys {
 				v := x.vals[i]
 				w, ok := y.get(k)
-				if !ok || !valueEquals(v, w) {
+				if !ok || !equals(v, w, budget) {
 					return false
 				}
 			}
 			return true
 		}
+	}
+	if *budget < 0 {
+		return false
 	}
 	return toString(a) == toString(b)
 }
