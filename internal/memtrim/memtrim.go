@@ -49,10 +49,7 @@ func Trim() int64 {
 		return 0
 	}
 	var total int64
-	for _, m := range maps {
-		if m.path != exe || len(m.perms) < 4 || m.perms[1] == 'w' || m.perms[3] != 'p' || m.anon != 0 || m.end <= m.start {
-			continue
-		}
+	for _, m := range trimmable(maps, exe) {
 		// The raw syscall takes the address as a number: these pages are
 		// not Go memory, so no unsafe.Pointer is involved.
 		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(m.start), uintptr(m.end-m.start), syscall.MADV_DONTNEED)
@@ -61,6 +58,19 @@ func Trim() int64 {
 		}
 	}
 	return total
+}
+
+// trimmable are the mappings Trim may drop: the executable's private,
+// read-only mappings that hold no page the process wrote.
+func trimmable(maps []mapping, exe string) []mapping {
+	var out []mapping
+	for _, m := range maps {
+		if m.path != exe || len(m.perms) < 4 || m.perms[1] == 'w' || m.perms[3] != 'p' || m.anon != 0 || m.end <= m.start {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 func readSmaps() ([]mapping, error) {

@@ -42,3 +42,25 @@ func TestTrimKeepsRelocatedPagesOfCgoBinaries(t *testing.T) {
 		t.Fatalf("cgo program after Trim: %v\n%s", err, out)
 	}
 }
+
+// The mappings of a cgo binary as /proc/self/smaps shows them: the one-page
+// RELRO mapping holds the relocated GOT (4 kB anonymous) and must be kept.
+func TestTrimmableSkipsWrittenMappings(t *testing.T) {
+	maps := []mapping{
+		{0x400000, 0x402000, "r--p", "/bin/n", 0},
+		{0x402000, 0xf10000, "r-xp", "/bin/n", 0},
+		{0xf10000, 0x1ab8000, "r--p", "/bin/n", 0},
+		{0x1ab8000, 0x1ab9000, "r--p", "/bin/n", 4}, // RELRO
+		{0x1ab9000, 0x1b55000, "rw-p", "/bin/n", 124},
+		{0x7f00, 0x8f00, "r-xp", "/usr/lib/libc.so.6", 0},
+	}
+	got := trimmable(maps, "/bin/n")
+	if len(got) != 3 {
+		t.Fatalf("trimmable: %+v", got)
+	}
+	for _, m := range got {
+		if m.anon != 0 || m.perms[1] == 'w' {
+			t.Fatalf("would trim %+v", m)
+		}
+	}
+}
