@@ -128,3 +128,21 @@ func TestSelfReferencingValues(t *testing.T) {
 		})
 	}
 }
+
+func TestContextValues(t *testing.T) {
+	type claims map[string]string
+	ctx := Context{
+		"requestId": "r",
+		"authorizer": map[string]any{
+			"claims":      claims{"sub": "u1", "email": "a@b"},
+			"principalId": "p",
+			"n":           uint8(7),
+			"groups":      []map[string]any{{"name": "g1"}},
+		},
+		"requestTimeEpoch": int64(1700000000000),
+	}
+	out, _, err := Render(`$context.authorizer.claims.email $context.authorizer.n $context.authorizer.groups[0].name $context.requestTimeEpoch`, nil, ctx, nil)
+	if err != nil || out != "a@b 7 g1 1700000000000" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}

@@ -2,6 +2,8 @@ package vtl
 
 import (
 	"math"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -167,6 +169,56 @@ func toValue(v any) any {
 	case interface{ String() string }:
 		return x.String()
 	}
+	return reflectValue(reflect.ValueOf(v), 0)
+}
+
+// reflectValue converts the remaining kinds (other integer widths, typed
+// maps and slices) by reflection.
+func reflectValue(rv reflect.Value, depth int) any {
+	if depth > 64 {
+		return nil
+	}
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return float64(u)
+		}
+		return int64(u)
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.String:
+		return rv.String()
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil
+		}
+		return toValue(rv.Elem().Interface())
+	case reflect.Slice, reflect.Array:
+		l := &List{items: make([]any, rv.Len())}
+		for i := range l.items {
+			l.items[i] = toValue(rv.Index(i).Interface())
+		}
+		return l
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			return nil
+		}
+		keys := make([]string, 0, rv.Len())
+		for _, k := range rv.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		m := newMap(len(keys))
+		for _, k := range keys {
+			m.put(k, toValue(rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key())).Interface()))
+		}
+		return m
+	}
 	return nil
 }
 
@@ -175,12 +227,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	// insertion sort keeps this dependency free and maps here are small
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
+	sort.Strings(keys)
 	return keys
 }
 
