@@ -28,15 +28,19 @@ const silenceLevel = 400
 // speechMarks synthesizes the script sentence by sentence with the
 // request's voice, so every sentence's start is where the synthesizer put
 // it; words are placed within their sentence's voiced span in proportion
-// to their length, and visemes within each word from espeak-ng's own
-// phoneme transcription of the sentence.
+// to espeak-ng's own phoneme transcription of them (their letters when the
+// transcription's words do not line up with the input's), and visemes
+// within each word from the same transcription.
 func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 	want := map[string]bool{}
 	for _, m := range j.marks {
 		want[m] = true
 	}
 	chunks := j.script.chunks
-	audio := make([]*tts.Audio, len(chunks))
+	// per chunk: its length and voiced span in samples (not the samples:
+	// a long task's audio would not fit in memory)
+	type span struct{ n, first, last, rate int }
+	audio := make([]span, len(chunks))
 	phon := make([][]string, len(chunks))
 	errs := make([]error, len(chunks))
 	var wg sync.WaitGroup
@@ -44,7 +48,12 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			audio[i], errs[i] = s.synth.Speak(ctx, j.speak, chunks[i].ssml())
+			var a *tts.Audio
+			a, errs[i] = s.synth.Speak(ctx, j.speak, chunks[i].ssml())
+			if errs[i] == nil {
+				first, last := voicedSpan(a.Samples)
+				audio[i] = span{n: len(a.Samples), first: first, last: last, rate: a.Rate}
+			}
 			if errs[i] == nil && (want["viseme"] || want["word"] || want["ssml"]) && len(chunks[i].words) > 0 {
 				phon[i], errs[i] = s.synth.Phonemes(ctx, j.speak, chunks[i].ssml())
 			}
@@ -65,8 +74,8 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 	rate := 22050
 	for i, c := range chunks {
 		a := audio[i]
-		rate = a.Rate
-		first, last := voicedSpan(a.Samples)
+		rate = a.rate
+		first, last := a.first, a.last
 		words := c.words
 		// word start times in samples, from the chunk's start
 		starts := make([]int, len(words)+1)
@@ -125,7 +134,7 @@ func (s *Service) speechMarks(ctx context.Context, j *job) ([]byte, error) {
 				}
 			}
 		}
-		offset += len(a.Samples)
+		offset += a.n
 	}
 	if want["viseme"] && offset > 0 {
 		emit(speechMark{Time: ms(offset, rate), Type: "viseme", Value: "sil"})
