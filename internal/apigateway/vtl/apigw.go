@@ -135,6 +135,12 @@ func (i *inputObj) call(e *evaluator, name string, args []any) (any, bool, error
 		if err != nil {
 			return nil, true, err
 		}
+		if strings.Contains(p, "..") || strings.Contains(p, "*") {
+			// scans cost the size of the document
+			if err := e.charge(len(i.in.Body), 0); err != nil {
+				return nil, true, err
+			}
+		}
 		v, err := jsonPath(root, p)
 		if err != nil {
 			return nil, true, err

@@ -80,11 +80,21 @@ func (e *evaluator) invoke(v any, name string, args []any, pos int) (any, error)
 	var err error
 	switch x := v.(type) {
 	case string:
+		// most string methods cost the length of the string
+		if err := e.charge(len(x), pos); err != nil {
+			return nil, err
+		}
 		r, err = stringMethod(e, x, name, args)
 	case *List:
+		if err := e.charge(len(x.items)*16, pos); err != nil {
+			return nil, err
+		}
 		e.mutations += mutators[name]
 		r, err = listMethod(x, name, args)
 	case *Map:
+		if err := e.charge(x.size()*16, pos); err != nil {
+			return nil, err
+		}
 		e.mutations += mutators[name]
 		r, err = mapMethod(x, name, args)
 	case *entry:
