@@ -160,7 +160,7 @@ func TestInvokeMockSelectionAndPassthrough(t *testing.T) {
 	}
 	// No integration response matches 500 and there is a default (200)... which is taken.
 	r = c.do(t, "POST", c.invokeURL(b.api, "v1", "/strict"), "hello", "Content-Type", "text/plain")
-	if r.status != 415 || r.body != `{"message":"Unsupported Media Type"}` {
+	if r.status != 415 || r.body != `{"message": "Unsupported Media Type"}` {
 		t.Fatalf("NEVER: %d %s", r.status, r.body)
 	}
 	r = c.do(t, "POST", c.invokeURL(b.api, "v1", "/strict"), "{}", "Content-Type", "application/json")
