@@ -517,9 +517,6 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*TableOu
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	delete(s.tables, string(metaKey(info.Account, info.Region, *in.TableName)))
-	s.mu.Unlock()
 	return &TableOutput{TableDescription: out}, nil
 }
 

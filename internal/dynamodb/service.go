@@ -35,13 +35,15 @@ type Service struct {
 	stop    chan struct{}
 	done    chan struct{}
 
-	mu     sync.RWMutex
-	tables map[string]*cachedTable // by meta storage key
+	// metaMu is held exclusively by control-plane operations and shared by
+	// data-plane ones; tables is the committed metadata (see table.go).
+	metaMu sync.RWMutex
+	tables map[string]*table // by metadata storage key
 }
 
 // New returns the DynamoDB service over kv.
 func New(o Options) *Service {
-	s := &Service{kv: o.KV, log: o.Log, now: o.Now, tables: map[string]*cachedTable{}}
+	s := &Service{kv: o.KV, log: o.Log, now: o.Now, tables: map[string]*table{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -55,31 +57,31 @@ func New(o Options) *Service {
 		CRC32:        true,
 		Log:          s.log,
 		Ops: map[string]awsjson.Op{
-			"CreateTable":           awsjson.Operation(s.CreateTable),
-			"DescribeTable":         awsjson.Operation(s.DescribeTable),
-			"ListTables":            awsjson.Operation(s.ListTables),
-			"UpdateTable":           awsjson.Operation(s.UpdateTable),
-			"DeleteTable":           awsjson.Operation(s.DeleteTable),
-			"DescribeLimits":        awsjson.Operation(s.DescribeLimits),
-			"DescribeEndpoints":     awsjson.Operation(s.DescribeEndpoints),
-			"TagResource":           awsjson.Operation(s.TagResource),
-			"UntagResource":         awsjson.Operation(s.UntagResource),
-			"ListTagsOfResource":    awsjson.Operation(s.ListTagsOfResource),
-			"PutItem":               awsjson.Operation(s.PutItem),
-			"GetItem":               awsjson.Operation(s.GetItem),
-			"DeleteItem":            awsjson.Operation(s.DeleteItem),
-			"UpdateItem":            awsjson.Operation(s.UpdateItem),
-			"BatchGetItem":          awsjson.Operation(s.BatchGetItem),
-			"BatchWriteItem":        awsjson.Operation(s.BatchWriteItem),
-			"Query":                 awsjson.Operation(s.Query),
-			"Scan":                  awsjson.Operation(s.Scan),
-			"TransactWriteItems":    awsjson.Operation(s.TransactWriteItems),
-			"TransactGetItems":      awsjson.Operation(s.TransactGetItems),
-			"UpdateTimeToLive":      awsjson.Operation(s.UpdateTimeToLive),
-			"ExecuteStatement":      awsjson.Operation(s.ExecuteStatement),
-			"BatchExecuteStatement": awsjson.Operation(s.BatchExecuteStatement),
-			"ExecuteTransaction":    awsjson.Operation(s.ExecuteTransaction),
-			"DescribeTimeToLive":    awsjson.Operation(s.DescribeTimeToLive),
+			"CreateTable":           s.exclusive(awsjson.Operation(s.CreateTable)),
+			"DescribeTable":         s.shared(awsjson.Operation(s.DescribeTable)),
+			"ListTables":            s.shared(awsjson.Operation(s.ListTables)),
+			"UpdateTable":           s.exclusive(awsjson.Operation(s.UpdateTable)),
+			"DeleteTable":           s.exclusive(awsjson.Operation(s.DeleteTable)),
+			"DescribeLimits":        s.shared(awsjson.Operation(s.DescribeLimits)),
+			"DescribeEndpoints":     s.shared(awsjson.Operation(s.DescribeEndpoints)),
+			"TagResource":           s.exclusive(awsjson.Operation(s.TagResource)),
+			"UntagResource":         s.exclusive(awsjson.Operation(s.UntagResource)),
+			"ListTagsOfResource":    s.shared(awsjson.Operation(s.ListTagsOfResource)),
+			"PutItem":               s.shared(awsjson.Operation(s.PutItem)),
+			"GetItem":               s.shared(awsjson.Operation(s.GetItem)),
+			"DeleteItem":            s.shared(awsjson.Operation(s.DeleteItem)),
+			"UpdateItem":            s.shared(awsjson.Operation(s.UpdateItem)),
+			"BatchGetItem":          s.shared(awsjson.Operation(s.BatchGetItem)),
+			"BatchWriteItem":        s.shared(awsjson.Operation(s.BatchWriteItem)),
+			"Query":                 s.shared(awsjson.Operation(s.Query)),
+			"Scan":                  s.shared(awsjson.Operation(s.Scan)),
+			"TransactWriteItems":    s.shared(awsjson.Operation(s.TransactWriteItems)),
+			"TransactGetItems":      s.shared(awsjson.Operation(s.TransactGetItems)),
+			"UpdateTimeToLive":      s.exclusive(awsjson.Operation(s.UpdateTimeToLive)),
+			"ExecuteStatement":      s.shared(awsjson.Operation(s.ExecuteStatement)),
+			"BatchExecuteStatement": s.shared(awsjson.Operation(s.BatchExecuteStatement)),
+			"ExecuteTransaction":    s.shared(awsjson.Operation(s.ExecuteTransaction)),
+			"DescribeTimeToLive":    s.shared(awsjson.Operation(s.DescribeTimeToLive)),
 		},
 	}
 	s.streams = &awsjson.Handler{
@@ -89,11 +91,14 @@ func New(o Options) *Service {
 		CRC32:        true,
 		Log:          s.log,
 		Ops: map[string]awsjson.Op{
-			"ListStreams":      awsjson.Operation(s.ListStreams),
-			"DescribeStream":   awsjson.Operation(s.DescribeStream),
-			"GetShardIterator": awsjson.Operation(s.GetShardIterator),
-			"GetRecords":       awsjson.Operation(s.GetRecords),
+			"ListStreams":      s.shared(awsjson.Operation(s.ListStreams)),
+			"DescribeStream":   s.shared(awsjson.Operation(s.DescribeStream)),
+			"GetShardIterator": s.shared(awsjson.Operation(s.GetShardIterator)),
+			"GetRecords":       s.shared(awsjson.Operation(s.GetRecords)),
 		},
+	}
+	if err := s.reloadMeta(); err != nil {
+		s.log.Error("dynamodb: loading table metadata", "err", err)
 	}
 	s.stop, s.done = make(chan struct{}), make(chan struct{})
 	if o.Background {
@@ -117,7 +122,10 @@ func (s *Service) background() {
 		case <-t.C:
 		}
 		ctx := context.Background()
-		if _, err := s.ExpireNow(ctx); err != nil && !errors.Is(err, storage.ErrClosed) {
+		s.metaMu.RLock()
+		_, err := s.ExpireNow(ctx)
+		s.metaMu.RUnlock()
+		if err != nil && !errors.Is(err, storage.ErrClosed) {
 			s.log.Error("dynamodb: expiring items", "err", err)
 		}
 		if i%60 == 0 {
@@ -125,6 +133,29 @@ func (s *Service) background() {
 				s.log.Error("dynamodb: trimming streams", "err", err)
 			}
 		}
+	}
+}
+
+// exclusive runs a control-plane operation alone and reloads the table
+// metadata after it, whether it committed or not.
+func (s *Service) exclusive(op awsjson.Op) awsjson.Op {
+	return func(ctx context.Context, body []byte) (any, error) {
+		s.metaMu.Lock()
+		defer s.metaMu.Unlock()
+		out, err := op(ctx, body)
+		if rerr := s.reloadMeta(); rerr != nil {
+			return nil, rerr
+		}
+		return out, err
+	}
+}
+
+// shared runs a data-plane operation with the metadata held still.
+func (s *Service) shared(op awsjson.Op) awsjson.Op {
+	return func(ctx context.Context, body []byte) (any, error) {
+		s.metaMu.RLock()
+		defer s.metaMu.RUnlock()
+		return op(ctx, body)
 	}
 }
 

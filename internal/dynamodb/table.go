@@ -1,10 +1,10 @@
 package dynamodb
 
 import (
-	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"hash/fnv"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
@@ -129,38 +129,45 @@ func (t *table) itemKey(key attr.Item) []byte {
 	return k
 }
 
-// cachedTable avoids decoding metadata JSON on every request: a lookup
-// compares the stored bytes with the cached ones.
-type cachedTable struct {
-	raw []byte
-	t   *table
-}
+// Table metadata lives in storage and, decoded, in memory (s.tables), so
+// the data plane never reads or decodes it per request. It only changes in
+// control-plane operations, which hold s.metaMu exclusively while they run
+// and reload s.tables after they commit; data-plane operations hold s.metaMu
+// shared for their whole duration. So every item write sees exactly the
+// metadata (indexes, streams, TTL) that is committed.
 
-// loadTable reads a table's metadata inside a transaction. It returns
-// ResourceNotFoundException when the table does not exist.
-func (s *Service) loadTable(r storage.Reader, account, region, name string) (*table, error) {
-	k := metaKey(account, region, name)
-	raw, err := r.Get(k)
-	if errors.Is(err, storage.ErrNotFound) {
+// loadTable returns a table's metadata, or errTableNotFound. The caller
+// holds s.metaMu (shared or exclusive). The reader argument is unused: the
+// map is the committed state.
+func (s *Service) loadTable(_ storage.Reader, account, region, name string) (*table, error) {
+	t := s.tables[string(metaKey(account, region, name))]
+	if t == nil {
 		return nil, errTableNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	c := s.tables[string(k)]
-	s.mu.RUnlock()
-	if c != nil && bytes.Equal(c.raw, raw) {
-		return c.t, nil
-	}
-	t := new(table)
-	if err := json.Unmarshal(raw, t); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.tables[string(k)] = &cachedTable{raw: append([]byte(nil), raw...), t: t}
-	s.mu.Unlock()
 	return t, nil
+}
+
+// reloadMeta rebuilds s.tables from storage. The caller holds s.metaMu
+// exclusively (or is the constructor).
+func (s *Service) reloadMeta() error {
+	tables := map[string]*table{}
+	err := s.kv.View(context.Background(), func(r storage.Reader) error {
+		it := r.Iter(storage.IterOptions{Lower: []byte{prefixTable}, Upper: []byte{prefixTable + 1}})
+		defer it.Close()
+		for it.Next() {
+			t := new(table)
+			if err := json.Unmarshal(it.Value(), t); err != nil {
+				return fmt.Errorf("dynamodb: table metadata %q: %w", it.Key(), err)
+			}
+			tables[string(it.Key())] = t
+		}
+		return it.Err()
+	})
+	if err != nil {
+		return err
+	}
+	s.tables = tables
+	return nil
 }
 
 // saveTable writes metadata inside a transaction.

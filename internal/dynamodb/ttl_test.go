@@ -27,6 +27,7 @@ func TestTTLExpiresItemsAndRecordsServiceDeletion(t *testing.T) {
 	if _, err := s.CreateTable(ctx, &create); err != nil {
 		t.Fatal(err)
 	}
+	s.reloadMeta() // what the handler's exclusive wrapper does after a control-plane call
 	put := func(id string, exp string) {
 		it := attr.Item{"id": {Kind: attr.S, Str: id}}
 		if exp != "" {
@@ -43,6 +44,7 @@ func TestTTLExpiresItemsAndRecordsServiceDeletion(t *testing.T) {
 		TimeToLiveSpecification: &TimeToLiveSpecification{Enabled: ptr(true), AttributeName: ptr("exp")}}); err != nil {
 		t.Fatal(err)
 	}
+	s.reloadMeta()
 	put("ancient", "1000") // more than five years ago: DynamoDB never deletes it
 	_, err = s.UpdateTimeToLive(ctx, &UpdateTimeToLiveInput{TableName: ptr("Sessions"),
 		TimeToLiveSpecification: &TimeToLiveSpecification{Enabled: ptr(true), AttributeName: ptr("exp")}})
