@@ -17,7 +17,9 @@ type parser struct {
 	depth  int
 	macros map[string]*macroDef
 	base   int // offset of src inside the whole template (interpolated strings)
-	whole  string
+	// termPos is where the block terminator block() returned starts.
+	termPos int
+	whole   string
 }
 
 type parseError struct {
@@ -45,7 +47,7 @@ func Parse(tmpl string) (t *Template, err error) {
 	}()
 	nodes, term := p.block()
 	if term != "" {
-		p.fail(p.pos, "unexpected #%s", term)
+		p.fail(p.termPos, "unexpected #%s", term)
 	}
 	t = &Template{src: tmpl, nodes: nodes, macros: p.macros}
 	return t, nil
@@ -174,6 +176,7 @@ func (p *parser) block() ([]node, string) {
 			switch name {
 			case "end", "else", "elseif":
 				flush()
+				p.termPos = start
 				if name != "elseif" {
 					p.eatLineEnd()
 				}
@@ -495,8 +498,12 @@ func (p *parser) ifBlock(start int) *ifNode {
 			return n
 		case "else":
 			els, term := p.block()
-			if term != "end" {
+			switch term {
+			case "end":
+			case "":
 				p.fail(start, "#if: missing #end")
+			default:
+				p.fail(p.termPos, "#%s after #else", term)
 			}
 			if els == nil {
 				els = []node{}
