@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Limits. API Gateway documents the #foreach cap; the others keep a hostile
@@ -28,11 +29,15 @@ const (
 
 // Template is a parsed template. It is immutable and safe for concurrent use.
 type Template struct {
-	src    string
-	nodes  []node
-	macros map[string]*macroDef
-	regexp sync.Map // pattern -> *regexp.Regexp or error
+	src     string
+	nodes   []node
+	macros  map[string]*macroDef
+	regexp  sync.Map // pattern -> *regexp.Regexp or error
+	regexpN atomic.Int32
 }
+
+// maxCachedRegexps bounds the compiled patterns kept per template.
+const maxCachedRegexps = 64
 
 // Internal control flow, carried as errors through the evaluator.
 var (

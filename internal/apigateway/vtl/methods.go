@@ -600,7 +600,9 @@ func (t *Template) compile(pattern string) (*regexp.Regexp, error) {
 	} else {
 		v = rx
 	}
-	if len(pattern) < 1024 {
+	// Patterns are usually literals of the template; a template that builds
+	// them from request data must not grow the cache without bound.
+	if len(pattern) < 1024 && t.regexpN.Add(1) <= maxCachedRegexps {
 		t.regexp.Store(pattern, v)
 	}
 	if err != nil {
