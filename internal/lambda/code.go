@@ -110,6 +110,15 @@ func (s *Service) fromS3(ctx context.Context, account, region, bucket, key strin
 		return nil, s3err("NoSuchBucket", "The specified bucket does not exist")
 	}
 	rc, _, err := s.o.Code.GetObject(ctx, account, region, bucket, key)
+	if ae, ok := awserr.As(err); ok {
+		// An S3 service error carries S3's own code.
+		switch ae.Code {
+		case "NoSuchBucket":
+			err = ErrNoSuchBucket
+		case "NoSuchKey":
+			err = ErrNoSuchKey
+		}
+	}
 	switch {
 	case errors.Is(err, ErrNoSuchBucket):
 		return nil, s3err("NoSuchBucket", "The specified bucket does not exist")

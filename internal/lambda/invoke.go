@@ -243,6 +243,8 @@ func (s *Service) release(f *function, key string, r *sandboxRef) {
 	fk := f.key()
 	s.running[fk]--
 	s.total[f.Account]--
+	close(s.freed) // wake Event invocations waiting for concurrency
+	s.freed = make(chan struct{})
 	p := s.pools[key]
 	keep := r != nil && r.sb.Alive() && p != nil && !p.retired && !s.closed
 	if keep {
@@ -391,9 +393,23 @@ func (s *Service) enqueue(f *function, v *version, invokedARN string, payload []
 	go func() {
 		defer s.events.Done()
 		for attempt := 0; ; attempt++ {
+			s.mu.Lock()
+			freed := s.freed
+			s.mu.Unlock()
 			res, err := s.run(s.ctx, f, v, invokedARN, payload, "")
 			if err == nil && res.functionError == "" {
 				return
+			}
+			if ae, ok := awserr.As(err); ok && ae.Code == "TooManyRequestsException" {
+				// Throttled: AWS keeps the event queued until concurrency
+				// frees up; it is not one of the two retries.
+				attempt--
+				select {
+				case <-freed:
+				case <-s.ctx.Done():
+					return
+				}
+				continue
 			}
 			if attempt >= len(s.o.EventRetryDelays) || s.ctx.Err() != nil {
 				if err != nil {

@@ -21,7 +21,8 @@ import (
 
 // CodeSource reads deployment packages from S3 for CreateFunction and
 // UpdateFunctionCode with S3Bucket/S3Key. GetObject must return an error
-// wrapping ErrNoSuchBucket or ErrNoSuchKey when the bucket or key is missing.
+// wrapping ErrNoSuchBucket or ErrNoSuchKey (or an *awserr.Error coded
+// NoSuchBucket or NoSuchKey, as S3 answers) when the bucket or key is missing.
 type CodeSource interface {
 	GetObject(ctx context.Context, account, region, bucket, key string) (io.ReadCloser, int64, error)
 }
@@ -78,6 +79,7 @@ type Service struct {
 	funcs map[string]*function // by account/region/name
 
 	pools   map[string]*pool // by account/region/name/version#revision
+	freed   chan struct{}    // closed (and replaced) whenever an invocation ends
 	running map[string]int   // in-flight invocations by account/region/name
 	total   map[string]int   // in-flight invocations by account
 
@@ -95,7 +97,7 @@ type Service struct {
 // New builds the service and loads stored functions.
 func New(o Options) (*Service, error) {
 	s := &Service{o: o, kv: o.KV, log: o.Log, now: o.Now,
-		funcs: map[string]*function{}, pools: map[string]*pool{}, running: map[string]int{}, total: map[string]int{}}
+		funcs: map[string]*function{}, pools: map[string]*pool{}, freed: make(chan struct{}), running: map[string]int{}, total: map[string]int{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

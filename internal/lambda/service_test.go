@@ -1,8 +1,11 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/storage/pebble"
 )
@@ -180,3 +184,88 @@ func TestResourcePolicy(t *testing.T) {
 func strPtr(s string) *string { return &s }
 
 var _ = syscall.Kill
+
+// TestEventWaitsForConcurrency: Event invocations beyond the reserved
+// concurrency wait their turn instead of failing.
+func TestEventWaitsForConcurrency(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	s := newService(t, Options{EventRetryDelays: []time.Duration{0, 0}})
+	createPy(t, s, "serial", `
+import socket
+def handler(event, context):
+    c = socket.create_connection(("127.0.0.1", event["port"]))
+    c.sendall(str(event["i"]).encode())
+    c.recv(1)
+    c.close()
+`)
+	one := 1
+	if _, err := s.PutFunctionConcurrency(context.Background(), &PutFunctionConcurrencyInput{FunctionName: "serial", ReservedConcurrentExecutions: &one}); err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	for i := 0; i < 3; i++ {
+		res, err := s.Invoke(context.Background(), InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "serial",
+			InvocationType: "Event", Payload: []byte(`{"port": ` + port + `, "i": ` + strconv.Itoa(i) + `}`)})
+		if err != nil || res.StatusCode != 202 {
+			t.Fatalf("%v %+v", err, res)
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		c, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 8)
+		n, _ := c.Read(b)
+		seen[string(b[:n])] = true
+		c.Write([]byte("x"))
+		c.Close()
+	}
+	s.events.Wait()
+	if len(seen) != 3 {
+		t.Fatalf("ran %v", seen)
+	}
+}
+
+type fakeS3 map[string][]byte
+
+func (f fakeS3) GetObject(ctx context.Context, account, region, bucket, key string) (io.ReadCloser, int64, error) {
+	if bucket != "code" {
+		return nil, 0, &awserr.Error{Code: "NoSuchBucket", Status: 404}
+	}
+	b, ok := f[key]
+	if !ok {
+		return nil, 0, fmt.Errorf("get: %w", ErrNoSuchKey)
+	}
+	return io.NopCloser(bytes.NewReader(b)), int64(len(b)), nil
+}
+
+func TestCodeFromS3(t *testing.T) {
+	src := fakeS3{"fn.zip": zipOf(t, map[string]string{"app.py": "def handler(e, c):\n    return 's3'\n"})}
+	s := newService(t, Options{Code: src})
+	ctx := context.Background()
+	rt, h, role := "python3.12", "app.handler", "arn:aws:iam::000000000000:role/r"
+	mk := func(bucket, key string) error {
+		_, err := s.CreateFunction(ctx, &CreateFunctionInput{FunctionName: "from-s3", Runtime: &rt, Handler: &h, Role: &role,
+			Code: &FunctionCode{S3Bucket: &bucket, S3Key: &key}})
+		return err
+	}
+	if err := mk("other", "fn.zip"); err == nil || !strings.Contains(err.Error(), "S3 Error Code: NoSuchBucket") {
+		t.Fatalf("missing bucket: %v", err)
+	}
+	if err := mk("code", "nope.zip"); err == nil || !strings.Contains(err.Error(), "S3 Error Code: NoSuchKey") {
+		t.Fatalf("missing key: %v", err)
+	}
+	if err := mk("code", "fn.zip"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Invoke(ctx, InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "from-s3"})
+	if err != nil || string(res.Payload) != `"s3"` {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
