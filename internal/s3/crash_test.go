@@ -75,6 +75,18 @@ func TestCrashLeftovers(t *testing.T) {
 	if _, err := s2.lookupObject(ctx, "bkt", "half", ""); err == nil {
 		t.Fatal("a partial object is visible")
 	}
+	// The Go API other services use.
+	rc, n, err := s2.GetObject(ctx, "000000000000", "us-east-1", "bkt", "kept")
+	if err != nil || n != 9 {
+		t.Fatalf("GetObject: %v %d", err, n)
+	}
+	rc.Close()
+	if _, _, err := s2.GetObject(ctx, "000000000000", "us-east-1", "bkt", "nope"); err == nil || !strings.Contains(err.Error(), "NoSuchKey") {
+		t.Fatalf("GetObject missing key: %v", err)
+	}
+	if _, _, err := s2.GetObject(ctx, "000000000000", "us-east-1", "nobkt", "k"); err == nil || !strings.Contains(err.Error(), "NoSuchBucket") {
+		t.Fatalf("GetObject missing bucket: %v", err)
+	}
 	// PutObject to a missing bucket is NoSuchBucket, for Polly.
 	_, err = s2.PutObject(ctx, "000000000000", "us-east-1", "nobkt", "k", strings.NewReader("x"), "")
 	if ae, ok := err.(interface{ Error() string }); !ok || !strings.Contains(ae.Error(), "NoSuchBucket") {

@@ -827,3 +827,24 @@ func requestAccount(r *http.Request) string { return request.From(r.Context()).A
 const smallBody = 64 << 10
 
 var smallBufs = sync.Pool{New: func() any { b := make([]byte, smallBody); return &b }}
+
+// GetObject opens bucket/key's current version for other services (Lambda
+// deployment packages in S3). It returns NoSuchBucket or NoSuchKey as
+// *awserr.Error when they are missing; the caller closes the reader.
+func (s *Service) GetObject(ctx context.Context, account, region, bucket, key string) (io.ReadCloser, int64, error) {
+	o, err := s.lookupObject(ctx, bucket, key, "")
+	if err != nil {
+		return nil, 0, err
+	}
+	if o.DeleteMarker {
+		return nil, 0, errNoSuchKey(key)
+	}
+	rd, err := s.openBody(o, 0, o.Size)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, errNoSuchKey(key)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return rd, o.Size, nil
+}
