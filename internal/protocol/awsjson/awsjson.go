@@ -40,6 +40,14 @@ func Operation[In, Out any](f func(context.Context, *In) (*Out, error)) Op {
 	}
 }
 
+// Appender is implemented by outputs that encode themselves faster than
+// encoding/json can (which re-validates every MarshalJSON result): the hot
+// DynamoDB responses. AppendJSON must produce exactly what json.Marshal
+// would.
+type Appender interface {
+	AppendJSON(dst []byte) []byte
+}
+
 // Handler serves one awsJson service.
 type Handler struct {
 	// Version is "1.0" or "1.1" (the Content-Type's x-amz-json-N).
@@ -86,8 +94,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.WriteError(w, r, err)
 		return
 	}
-	buf, err := json.Marshal(out)
-	if err != nil {
+	var buf []byte
+	if a, ok := out.(Appender); ok {
+		buf = a.AppendJSON(make([]byte, 0, 512))
+	} else if buf, err = json.Marshal(out); err != nil {
 		h.WriteError(w, r, err)
 		return
 	}
