@@ -515,6 +515,7 @@ func (p *jsonParser) number() (any, error) {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil
 		}
+		return bigInt(text), nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
@@ -614,6 +615,8 @@ func writeJSON(b *strings.Builder, v any, depth int) {
 		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
 		b.WriteString(javaDouble(x))
+	case bigInt:
+		b.WriteString(string(x))
 	case *List:
 		b.WriteByte('[')
 		for i, e := range x.items {

@@ -265,6 +265,8 @@ func writeString(b *strings.Builder, v any, depth int) {
 		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
 		b.WriteString(javaDouble(x))
+	case bigInt:
+		b.WriteString(string(x))
 	case *List:
 		b.WriteByte('[')
 		for i, e := range x.items {
@@ -343,10 +345,14 @@ func javaDouble(f float64) string {
 	return mant + "E" + exp
 }
 
-// isNumber reports whether v is an int64 or float64.
+// bigInt is a JSON integer too large for int64, kept as its digits as
+// Java's BigInteger would be; arithmetic on it is done in float64.
+type bigInt string
+
+// isNumber reports whether v is a number.
 func isNumber(v any) bool {
 	switch v.(type) {
-	case int64, float64:
+	case int64, float64, bigInt:
 		return true
 	}
 	return false
@@ -358,6 +364,9 @@ func toFloat(v any) float64 {
 		return float64(x)
 	case float64:
 		return x
+	case bigInt:
+		f, _ := strconv.ParseFloat(string(x), 64)
+		return f
 	}
 	return 0
 }
@@ -398,6 +407,11 @@ func equals(a, b any, budget *int) bool {
 		bi, bok := b.(int64)
 		if aok && bok {
 			return ai == bi
+		}
+		if x, ok := a.(bigInt); ok {
+			if y, ok := b.(bigInt); ok {
+				return x == y
+			}
 		}
 		return toFloat(a) == toFloat(b)
 	}
