@@ -87,6 +87,11 @@ func open(dir string, fs vfs.FS, mem bool, o Options) (*DB, error) {
 		// A WAL in memory protects nothing and costs a copy of every write.
 		DisableWAL: mem,
 	}
+	if mem {
+		// Blocks of an in-memory store are already in RAM: compressing them
+		// only to decompress them on every cache miss is pure cost.
+		popts.ApplyCompressionSettings(func() pebble.DBCompressionSettings { return pebble.DBCompressionNone })
+	}
 	pdb, err := pebble.Open(dir, popts)
 	if err != nil {
 		return nil, fmt.Errorf("pebble: open %q: %w", dir, err)
