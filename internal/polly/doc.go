@@ -10,7 +10,8 @@
 // GPL; nimbus never links it) → package encode resamples and encodes
 // (PCM, mu-law, A-law in Go; MP3, Vorbis, Opus by lame, oggenc and
 // opusenc, fed while espeak-ng is still speaking when no resampling is
-// needed).
+// needed). A long text is spoken in parts at once, one per core, cut
+// between sentences; MP3 frames and raw samples concatenate.
 //
 // Voices are a table (voices.go): every VoiceId of the API with AWS's
 // language, gender and engines, and the espeak-ng language, variant, pitch

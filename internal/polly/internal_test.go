@@ -399,3 +399,25 @@ func TestSubWordsAndCDATA(t *testing.T) {
 		t.Error("CDATA accepted")
 	}
 }
+
+func TestSplitKeepsEverySentenceOnce(t *testing.T) {
+	text := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 60) // 2,700 characters
+	sc := parseText(text, nil)
+	whole := sc.espeakSSML()
+	for n := 1; n <= 4; n++ {
+		docs := sc.split(n)
+		if want := min(n, len(whole)/partChars); len(docs) != max(want, 1) {
+			t.Errorf("split(%d): %d parts", n, len(docs))
+		}
+		var joined strings.Builder
+		for _, d := range docs {
+			joined.WriteString(strings.TrimSuffix(strings.TrimPrefix(d, "<speak>"), "</speak>"))
+		}
+		if "<speak>"+joined.String()+"</speak>" != whole {
+			t.Errorf("split(%d) lost or repeated text", n)
+		}
+	}
+	if got := parseText("Short.", nil).split(8); len(got) != 1 {
+		t.Errorf("short text in %d parts", len(got))
+	}
+}

@@ -343,3 +343,30 @@ func TestWordMarksLineUpWithAudio(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTextInParts: a long note is spoken in parts at once; the MP3
+// made of their frames decodes to as much audio as the PCM of the same text.
+func TestLongTextInParts(t *testing.T) {
+	c := client(t)
+	if _, err := exec.LookPath("mpg123"); err != nil {
+		t.Skip("mpg123 is not installed (scripts/deps.sh installs it)")
+	}
+	text := strings.Repeat(note+" ", 40)[:2990]
+	b, _ := synth(t, c, &polly.SynthesizeSpeechInput{OutputFormat: "mp3", VoiceId: "Joanna", Text: aws.String(text)})
+	_, secs := mp3Frames(t, b)
+	p := pcm(t, c, types.VoiceIdJoanna, text, false)
+	want := float64(len(p)) / 16000
+	t.Logf("MP3 in parts: %.2f s; PCM: %.2f s", secs, want)
+	if d := secs - want; d < -0.5 || d > 1 {
+		t.Errorf("MP3 %.1f s, PCM %.1f s", secs, want)
+	}
+	cmd := exec.Command("mpg123", "-q", "-s", "-m", "-r", "16000", "-")
+	cmd.Stdin = bytes.NewReader(b)
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("mpg123: %v", err)
+	}
+	if got := float64(len(raw)/2) / 16000; got-want < -0.5 || got-want > 1 || rms(pcm16(raw)) < 500 {
+		t.Errorf("decoded %.1f s (RMS %.0f), PCM %.1f s", got, rms(pcm16(raw)), want)
+	}
+}

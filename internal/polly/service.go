@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
@@ -46,6 +47,8 @@ type Service struct {
 	enc     *encode.Encoder
 	objects ObjectWriter
 	h       *restjson.Handler
+	// parallel is how many parts a long text is spoken in at once.
+	parallel int
 
 	tasks *taskRunner
 }
@@ -60,6 +63,10 @@ func New(o Options) *Service {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.synth = tts.New(tts.Options{Command: o.Espeak, Concurrency: o.Concurrency})
+	s.parallel = o.Concurrency
+	if s.parallel <= 0 {
+		s.parallel = runtime.NumCPU()
+	}
 	s.enc = encode.New(o.Concurrency)
 	s.tasks = newTaskRunner(s)
 	if s.kv != nil {

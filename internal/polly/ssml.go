@@ -59,6 +59,38 @@ func (s *script) espeakSSML() string {
 	return b.String()
 }
 
+// partChars is the least text worth a synthesizer process of its own.
+const partChars = 1000
+
+// split cuts the script at sentence boundaries into at most n espeak-ng
+// documents of similar length, at least partChars each, to be spoken in
+// parallel; short scripts stay whole.
+func (s *script) split(n int) []string {
+	total := 0
+	for _, c := range s.chunks {
+		total += len(c.body)
+	}
+	n = min(n, total/partChars)
+	if n <= 1 {
+		return []string{s.espeakSSML()}
+	}
+	var docs []string
+	var b strings.Builder
+	size, done := 0, 0
+	for i, c := range s.chunks {
+		b.WriteString(c.body)
+		size += len(c.body)
+		// close this part when it has its share of what is left
+		if left := n - len(docs); left > 1 && size >= (total-done)/left && i < len(s.chunks)-1 {
+			docs = append(docs, "<speak>"+b.String()+"</speak>")
+			b.Reset()
+			done += size
+			size = 0
+		}
+	}
+	return append(docs, "<speak>"+b.String()+"</speak>")
+}
+
 // chunkSSML is one chunk as an espeak-ng document.
 func (c *chunk) ssml() string { return "<speak>" + c.body + "</speak>" }
 

@@ -1,6 +1,7 @@
 package polly
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
@@ -268,8 +270,33 @@ func (s *Service) render(ctx context.Context, j *job) ([]byte, string, error) {
 		return b, "application/x-json-stream", nil
 	}
 	f := encode.Format(j.format)
+	docs := j.script.split(s.parallel)
+	if f == encode.OggVorbis || f == encode.OggOpus {
+		// parts would make a chained Ogg file; Polly answers one stream
+		docs = []string{j.script.espeakSSML()}
+	}
+	parts := make([][]byte, len(docs))
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	for i, doc := range docs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[i], errs[i] = s.speakPart(ctx, j, f, doc)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, "", s.failure(ctx, err)
+	}
+	return bytes.Join(parts, nil), encode.ContentType(f), nil
+}
+
+// speakPart synthesizes and encodes one part of a script. MP3 frames and
+// raw samples concatenate, so long texts are spoken in parts at once.
+func (s *Service) speakPart(ctx context.Context, j *job, f encode.Format, doc string) ([]byte, error) {
 	var b []byte
-	err := s.synth.SpeakStream(ctx, j.speak, j.script.espeakSSML(), func(r io.Reader, rate int) error {
+	err := s.synth.SpeakStream(ctx, j.speak, doc, func(r io.Reader, rate int) error {
 		var err error
 		if encode.Streams(f) && rate == j.rate {
 			// the encoder runs alongside the synthesizer
@@ -287,10 +314,7 @@ func (s *Service) render(ctx context.Context, j *job) ([]byte, string, error) {
 		b, err = s.enc.Encode(ctx, f, samples, rate, j.rate)
 		return err
 	})
-	if err != nil {
-		return nil, "", s.failure(ctx, err)
-	}
-	return b, encode.ContentType(f), nil
+	return b, err
 }
 
 func serviceFailure(err error) *awserr.Error {
