@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
 // awsCLI runs the installed AWS CLI against c, in dir.
@@ -81,18 +84,14 @@ def lambda_handler(event, context):
     return {"statusCode": 201, "body": "Bye " + event["key2"] + os.environ.get("SUFFIX", "")}
 `})))
 	run("lambda", "update-function-code", "--function-name", "my-function", "--zip-file", "fileb://function.zip")
-	run("lambda", "wait", "function-updated-v2", "--function-name", "my-function")
+	if err := lambda.NewFunctionUpdatedV2Waiter(c.lam).Wait(context.Background(), &lambda.GetFunctionInput{FunctionName: aws.String("my-function")}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	run("lambda", "update-function-configuration", "--function-name", "my-function", "--timeout", "10", "--memory-size", "256",
 		"--environment", "Variables={SUFFIX=!}")
-	out = run("lambda", "get-function-configuration", "--function-name", "my-function")
-	var cfg struct {
-		Timeout, MemorySize int
-		Environment         struct{ Variables map[string]string }
-		LastUpdateStatus    string
-	}
-	json.Unmarshal([]byte(out), &cfg)
-	if cfg.Timeout != 10 || cfg.MemorySize != 256 || cfg.Environment.Variables["SUFFIX"] != "!" || cfg.LastUpdateStatus != "Successful" {
-		t.Errorf("configuration: %s", out)
+	cfg, err := c.lam.GetFunctionConfiguration(context.Background(), &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("my-function")})
+	if err != nil || *cfg.Timeout != 10 || *cfg.MemorySize != 256 || cfg.Environment.Variables["SUFFIX"] != "!" || cfg.LastUpdateStatus != "Successful" {
+		t.Errorf("configuration: %v %+v", err, cfg)
 	}
 	out = run("lambda", "invoke", "--function-name", "my-function", "--payload", "fileb://event.json", "--log-type", "Tail", "response.txt")
 	resp, _ = os.ReadFile(filepath.Join(dir, "response.txt"))
@@ -107,21 +106,18 @@ def lambda_handler(event, context):
 		t.Errorf("error invoke: %s %s", out, resp)
 	}
 	// Errors from the API are worded as AWS words them.
-	out, err := c.awsCLI(t, dir, "lambda", "invoke", "--function-name", "nope", "response.txt")
+	out, err = c.awsCLI(t, dir, "lambda", "invoke", "--function-name", "nope", "response.txt")
 	if err == nil || !strings.Contains(out, "An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope") {
 		t.Errorf("missing function: %v %s", err, out)
 	}
 	// The logs (the CLI v1 has no "logs tail"; v2's tail is FilterLogEvents,
 	// tested below).
-	out = run("logs", "describe-log-streams", "--log-group-name", "/aws/lambda/my-function", "--order-by", "LastEventTime", "--descending")
-	var ls struct {
-		LogStreams []struct{ LogStreamName string }
+	ls, err := c.logs.DescribeLogStreams(context.Background(), &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/aws/lambda/my-function"),
+		OrderBy: "LastEventTime", Descending: aws.Bool(true)})
+	if err != nil || len(ls.LogStreams) == 0 {
+		t.Fatalf("describe-log-streams: %v", err)
 	}
-	json.Unmarshal([]byte(out), &ls)
-	if len(ls.LogStreams) == 0 {
-		t.Fatalf("describe-log-streams: %s", out)
-	}
-	out = run("logs", "get-log-events", "--log-group-name", "/aws/lambda/my-function", "--log-stream-name", ls.LogStreams[len(ls.LogStreams)-1].LogStreamName, "--start-from-head")
+	out = run("logs", "get-log-events", "--log-group-name", "/aws/lambda/my-function", "--log-stream-name", *ls.LogStreams[len(ls.LogStreams)-1].LogStreamName, "--start-from-head")
 	for _, want := range []string{"START RequestId:", "processing value1", "REPORT RequestId:", "Init Duration"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("get-log-events lacks %q:\n%s", want, out)
@@ -133,7 +129,9 @@ def lambda_handler(event, context):
 	if len(fe.Events) == 0 || !strings.Contains(fe.Events[0].Message, "KeyError") {
 		t.Errorf("filter-log-events: %s", out)
 	}
-	run("lambda", "delete-function", "--function-name", "my-function")
+	if _, err := c.lam.DeleteFunction(context.Background(), &lambda.DeleteFunctionInput{FunctionName: aws.String("my-function")}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestBoto3DynamoDB: a Python handler uses boto3, with the credentials and
