@@ -442,9 +442,21 @@ func TestInterruptedPut(t *testing.T) {
 	}
 	fmt.Fprintf(conn, "PUT /intr/partial HTTP/1.1\r\nHost: %s\r\nContent-Length: 1048576\r\n\r\n", addr)
 	conn.Write(bytes.Repeat([]byte("x"), 100000))
-	conn.Close()
-	// Wait for the server to notice (a condition, not a duration).
+	// The server is now writing the body to a temporary file and waiting
+	// for the rest; wait for that file (a condition, not a duration).
 	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ents, _ := os.ReadDir(filepath.Join(e.Dir, "tmp"))
+		if len(ents) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no temporary file while the body arrives: %v", ents)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	conn.Close()
+	// Then for the server to notice the disconnection.
 	for {
 		ents, _ := os.ReadDir(filepath.Join(e.Dir, "tmp"))
 		if len(ents) == 0 {
