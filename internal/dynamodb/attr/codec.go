@@ -233,11 +233,17 @@ func (d *codecDecoder) mapBody(depth int) (map[string]Value, error) {
 		return nil, err
 	}
 	m := make(map[string]Value, n)
-	for range n {
+	prev := ""
+	for k := range n {
 		name, err := d.str()
 		if err != nil {
 			return nil, err
 		}
+		// Names are written sorted and unique; anything else is corrupt.
+		if k > 0 && name <= prev {
+			return nil, ErrCorrupt
+		}
+		prev = name
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err

@@ -57,6 +57,7 @@ func (t *transcoder) mapBody(dst []byte, depth int) ([]byte, int, error) {
 	}
 	dst = append(dst, '{')
 	size := 0
+	var prev string
 	for k := range n {
 		if k > 0 {
 			dst = append(dst, ',')
@@ -65,6 +66,10 @@ func (t *transcoder) mapBody(dst []byte, depth int) ([]byte, int, error) {
 		if err != nil {
 			return dst, 0, err
 		}
+		if k > 0 && name <= prev {
+			return dst, 0, ErrCorrupt // names are stored sorted and unique
+		}
+		prev = name
 		dst = appendString(dst, name)
 		dst = append(dst, ':')
 		var vs int
