@@ -253,3 +253,25 @@ func safeName(name string) (string, error) {
 	}
 	return c, nil
 }
+
+// discardCode removes a deleted function's extracted code. The directory
+// is first renamed aside (atomically, under s.mu) so that a function
+// created again under the same name extracts afresh, and sandboxes still
+// finishing an invocation keep their files until they are gone.
+func (s *Service) discardCode(f *function) {
+	dir := filepath.Join(s.dataDir, f.Account, f.Region, f.Name)
+	rb := make([]byte, 8)
+	rand.Read(rb)
+	trash := filepath.Join(s.dataDir, "trash", hex.EncodeToString(rb))
+	if err := os.MkdirAll(filepath.Dir(trash), 0o755); err != nil {
+		return
+	}
+	if err := os.Rename(dir, trash); err != nil {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		os.RemoveAll(trash)
+	}()
+}

@@ -553,5 +553,6 @@ func (s *Service) DeleteFunction(ctx context.Context, in *DeleteFunctionInput) (
 	}
 	delete(s.funcs, f.key())
 	s.retireLocked(f, "")
+	s.discardCode(f)
 	return &DeleteFunctionOutput{StatusCode: 204}, nil
 }

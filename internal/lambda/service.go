@@ -124,6 +124,9 @@ func New(o Options) (*Service, error) {
 		s.dataDir = filepath.Join(s.dataDir, "lambda")
 	}
 	s.rtDir = filepath.Join(s.dataDir, "runtime")
+	// Leftovers of deletions and sandboxes from a previous run.
+	os.RemoveAll(filepath.Join(s.dataDir, "trash"))
+	os.RemoveAll(filepath.Join(s.dataDir, "tmp"))
 	if err := writeRuntimes(s.rtDir); err != nil {
 		return nil, err
 	}

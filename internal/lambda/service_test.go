@@ -269,3 +269,23 @@ func TestCodeFromS3(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
+
+func TestDeleteRemovesCode(t *testing.T) {
+	s := newService(t, Options{})
+	createPy(t, s, "gone", "def handler(e, c):\n    return 1\n")
+	dir := s.dataDir + "/000000000000/us-east-1/gone"
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteFunction(context.Background(), &DeleteFunctionInput{FunctionName: "gone"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Fatal("code left behind")
+	}
+	createPy(t, s, "gone", "def handler(e, c):\n    return 2\n")
+	res, err := s.Invoke(context.Background(), InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "gone"})
+	if err != nil || string(res.Payload) != "2" {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
