@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 
@@ -38,7 +39,10 @@ func appendAny(dst []byte, v any) []byte {
 func (o *GetItemOutput) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '{')
 	first := true
-	if o.Item != nil {
+	if o.itemJSON != nil {
+		dst = appendMember(dst, &first, "Item")
+		dst = append(dst, o.itemJSON...)
+	} else if o.Item != nil {
 		dst = appendMember(dst, &first, "Item")
 		dst = attr.AppendItemJSON(dst, o.Item)
 	}
@@ -72,7 +76,12 @@ func (o *ItemOutput) AppendJSON(dst []byte) []byte {
 func (o *QueryOutput) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '{')
 	first := true
-	if o.Items != nil {
+	if o.rendered {
+		dst = appendMember(dst, &first, "Items")
+		dst = append(dst, '[')
+		dst = append(dst, o.itemsJSON...)
+		dst = append(dst, ']')
+	} else if o.Items != nil {
 		dst = appendMember(dst, &first, "Items")
 		dst = append(dst, '[')
 		for i, it := range o.Items {
@@ -103,3 +112,21 @@ var (
 	_ awsjson.Appender = (*ItemOutput)(nil)
 	_ awsjson.Appender = (*QueryOutput)(nil)
 )
+
+// Wire entry points: requests decoded off the wire only ever have their
+// output encoded, so their items may be rendered straight from storage.
+
+func (s *Service) queryWire(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	in.wire = true
+	return s.Query(ctx, in)
+}
+
+func (s *Service) scanWire(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	in.wire = true
+	return s.Scan(ctx, in)
+}
+
+func (s *Service) getItemWire(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	in.wire = true
+	return s.GetItem(ctx, in)
+}

@@ -350,6 +350,19 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 		if err := t.checkKeyParam(in.Key); err != nil {
 			return err
 		}
+		if in.wire && proj == nil {
+			raw, err := r.Get(t.itemKey(in.Key))
+			size := 0
+			if err == nil {
+				if out.itemJSON, size, err = attr.TranscodeJSON(make([]byte, 0, 2*len(raw)), raw); err != nil {
+					return err
+				}
+			} else if !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+			out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t, readUnits(size, boolv(in.ConsistentRead)), false)
+			return nil
+		}
 		it, err := getItem(r, t.itemKey(in.Key))
 		if err != nil {
 			return err

@@ -33,12 +33,16 @@ type readPlan struct {
 	fetchBase bool
 	// legacyFilter words key-attribute errors for QueryFilter.
 	legacyFilter bool
+	// render writes items straight from storage into the response (see
+	// run); wire says the request allows it.
+	render, wire bool
 }
 
 // run walks the range: it reads up to limit items or 1 MB (whichever comes
 // first, before filtering, as DynamoDB does), filters and projects them.
 func (s *Service) run(r storage.Reader, t *table, p *readPlan) (*QueryOutput, error) {
 	out := &QueryOutput{}
+	p.render = p.wire && p.filter == nil && p.proj == nil && !p.fetchBase && !p.count
 	if !p.count {
 		out.Items = []attr.Item{}
 	}
@@ -47,6 +51,47 @@ func (s *Service) run(r storage.Reader, t *table, p *readPlan) (*QueryOutput, er
 	total := 0
 	var last attr.Item
 	stopped := false
+	if p.render {
+		// Nothing to filter or project: each stored item is written
+		// straight into the response. Only the last one is decoded, for
+		// LastEvaluatedKey.
+		out.Items, out.rendered = nil, true
+		var lastRaw []byte
+		for it.Next() {
+			if out.ScannedCount > 0 {
+				out.itemsJSON = append(out.itemsJSON, ',')
+			}
+			var size int
+			var err error
+			if out.itemsJSON, size, err = attr.TranscodeJSON(out.itemsJSON, it.Value()); err != nil {
+				return nil, err
+			}
+			out.ScannedCount++
+			out.Count++
+			total += size
+			lastRaw = it.Value()
+			if (p.limit > 0 && out.ScannedCount >= p.limit) || total >= maxPage {
+				stopped = true
+				break
+			}
+		}
+		if err := it.Err(); err != nil {
+			return nil, err
+		}
+		if stopped && lastRaw != nil {
+			item, err := attr.DecodeItem(lastRaw)
+			if err != nil {
+				return nil, err
+			}
+			if p.index != nil {
+				out.LastEvaluatedKey = p.index.lastKey(t, item)
+			} else {
+				out.LastEvaluatedKey = t.keyOf(item)
+			}
+		}
+		out.ConsumedCapacity = consumed(p.capMode, t, readUnits(total, p.consistent), false)
+		return out, nil
+	}
 	for it.Next() {
 		item, err := attr.DecodeItem(it.Value())
 		if err != nil {
@@ -147,7 +192,7 @@ func commonRead(in *QueryInput, env *expr.Env, c *constraints) (*readPlan, error
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	p := &readPlan{consistent: boolv(in.ConsistentRead), capMode: in.ReturnConsumedCapacity}
+	p := &readPlan{consistent: boolv(in.ConsistentRead), capMode: in.ReturnConsumedCapacity, wire: in.wire}
 	if in.Limit != nil {
 		p.limit = *in.Limit
 	}

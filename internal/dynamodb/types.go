@@ -264,6 +264,7 @@ type ItemOutput struct {
 }
 
 type GetItemInput struct {
+	wire                     bool
 	TableName                *string           `json:"TableName"`
 	Key                      attr.Item         `json:"Key"`
 	ProjectionExpression     *string           `json:"ProjectionExpression"`
@@ -276,6 +277,10 @@ type GetItemInput struct {
 type GetItemOutput struct {
 	Item             attr.Item         `json:"Item,omitzero"`
 	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+
+	// itemJSON is Item already rendered, when the request came off the wire
+	// (see wire); Item is then nil.
+	itemJSON []byte
 }
 
 type DeleteItemInput struct {
@@ -326,6 +331,10 @@ type QueryInput struct {
 	Segment                *int64                      `json:"Segment"`
 	TotalSegments          *int64                      `json:"TotalSegments"`
 	exprParams
+
+	// wire is set for requests decoded off the wire, whose output is only
+	// encoded: items may then be rendered straight from storage.
+	wire bool
 }
 
 type QueryOutput struct {
@@ -334,6 +343,12 @@ type QueryOutput struct {
 	ScannedCount     int64             `json:"ScannedCount"`
 	LastEvaluatedKey attr.Item         `json:"LastEvaluatedKey,omitempty"`
 	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+
+	// itemsJSON holds the items already rendered and comma-separated, when
+	// the request came off the wire and needed no filter or projection;
+	// Items is then nil and rendered is true.
+	itemsJSON []byte
+	rendered  bool
 }
 
 type KeysAndAttributes struct {
