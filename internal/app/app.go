@@ -174,7 +174,7 @@ func New(cfg config.Config) (*App, error) {
 	// hosts and paths no other route has claimed.
 	s3Dir := cfg.DataDir + "/s3"
 	if cfg.Memory {
-		if s3Dir, err = os.MkdirTemp("", "nimbus-s3-*"); err != nil {
+		if s3Dir, err = s3.TempDir(); err != nil {
 			a.lambda.Close()
 			a.kv.Close()
 			return nil, fmt.Errorf("creating S3 directory: %w", err)

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -91,5 +92,29 @@ func TestCrashLeftovers(t *testing.T) {
 	_, err = s2.PutObject(ctx, "000000000000", "us-east-1", "nobkt", "k", strings.NewReader("x"), "")
 	if ae, ok := err.(interface{ Error() string }); !ok || !strings.Contains(ae.Error(), "NoSuchBucket") {
 		t.Fatalf("missing bucket: %v", err)
+	}
+}
+
+// TempDir removes directories of in-memory processes that died without
+// cleaning up, and never those of live ones.
+func TestTempDirSweep(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	// A pid that cannot exist (above the kernel's pid_max limit of 2^22).
+	dead := filepath.Join(os.TempDir(), "nimbus-s3-99999999-x")
+	live := filepath.Join(os.TempDir(), fmt.Sprintf("nimbus-s3-%d-y", os.Getppid()))
+	os.MkdirAll(dead, 0o700)
+	os.MkdirAll(live, 0o700)
+	d, err := TempDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Fatalf("dead process's directory kept: %v", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Fatalf("live process's directory removed: %v", err)
+	}
+	if !strings.Contains(filepath.Base(d), fmt.Sprintf("-%d-", os.Getpid())) {
+		t.Fatalf("directory %s does not name its process", d)
 	}
 }
