@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	mathrand "math/rand/v2"
 	"sort"
 	"strconv"
 
@@ -187,7 +188,19 @@ func (f *function) resolve(q string) (*version, error) {
 		return v, nil
 	}
 	if a := f.Aliases[q]; a != nil {
-		if v := f.version(a.Version); v != nil {
+		target := a.Version
+		// Weighted routing: each additional version gets its share.
+		if len(a.Weights) > 0 {
+			r := mathrand.Float64()
+			for wv, w := range a.Weights {
+				if r < w {
+					target = wv
+					break
+				}
+				r -= w
+			}
+		}
+		if v := f.version(target); v != nil {
 			return v, nil
 		}
 	}

@@ -314,7 +314,12 @@ func (s *Service) run(ctx context.Context, f *function, v *version, invokedARN s
 		out.payload = errorDoc(typ, fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %s", id, res.ExitStatus))
 		extra = append(extra, fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %s\n%s", id, res.ExitStatus, typ))
 	}
-	lines := make([]string, 0, len(res.Logs)+4)
+	lines := make([]string, 0, len(res.InitLogs)+len(res.Logs)+5)
+	if res.Init > 0 || res.Outcome == sandbox.InitError {
+		lines = append(lines, fmt.Sprintf("INIT_START Runtime Version: %s.nimbus\tRuntime Version ARN: arn:aws:lambda:%s::runtime:nimbus-%s",
+			strings.Replace(v.Runtime, "python", "python:", 1), f.Region, v.Runtime))
+	}
+	lines = append(lines, res.InitLogs...)
 	lines = append(lines, fmt.Sprintf("START RequestId: %s Version: %s", id, v.Version))
 	lines = append(lines, res.Logs...)
 	lines = append(lines, extra...)

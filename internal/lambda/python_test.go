@@ -46,6 +46,9 @@ func TestPython(t *testing.T) {
 		t.Errorf("executed %s", *out.ExecutedVersion)
 	}
 	tail, _ := base64.StdEncoding.DecodeString(*out.LogResult)
+	if !strings.HasPrefix(string(tail), "INIT_START Runtime Version: python:3.12") {
+		t.Errorf("cold start log does not begin with INIT_START:\n%s", tail)
+	}
 	for _, want := range []string{"START RequestId:", `got {"a": 1}`, "END RequestId:", "REPORT RequestId:", "Init Duration:", "Memory Size: 128 MB"} {
 		if !strings.Contains(string(tail), want) {
 			t.Errorf("log tail lacks %q:\n%s", want, tail)

@@ -56,6 +56,18 @@ func TestVersionsAliasesConcurrency(t *testing.T) {
 	if !strings.Contains(string(out.Payload), `"v": "two"`) {
 		t.Errorf("after UpdateAlias: %s", out.Payload)
 	}
+	// Weighted aliases route their share to the additional version.
+	if _, err := c.lam.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("ver"), Name: aws.String("canary"), FunctionVersion: aws.String("1"),
+		RoutingConfig: &types.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"2": 1.0}}}); err != nil {
+		t.Fatal(err)
+	}
+	out = c.invoke(t, "ver", "{}", func(in *lambda.InvokeInput) { in.Qualifier = aws.String("canary") })
+	if !strings.Contains(string(out.Payload), `"v": "two"`) || *out.ExecutedVersion != "2" {
+		t.Errorf("canary: %s (version %s)", out.Payload, *out.ExecutedVersion)
+	}
+	if _, err := c.lam.DeleteAlias(ctx, &lambda.DeleteAliasInput{FunctionName: aws.String("ver"), Name: aws.String("canary")}); err != nil {
+		t.Fatal(err)
+	}
 	vs, err := c.lam.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String("ver")})
 	if err != nil || len(vs.Versions) != 3 || *vs.Versions[0].Version != "$LATEST" || *vs.Versions[2].Version != "2" {
 		t.Fatalf("versions: %v %+v", err, vs)

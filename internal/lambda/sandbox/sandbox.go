@@ -88,9 +88,10 @@ type Result struct {
 	// nimbus: the memory limit (the Python bootstrap kills itself on
 	// MemoryError; V8 aborts at its heap limit).
 	OutOfMemory bool
-	// Logs are the lines the runtime wrote (stdout and stderr) while
-	// initialising and handling this invocation.
-	Logs []string
+	// InitLogs are the lines written during a cold start's
+	// initialisation; Logs those written while handling the invocation.
+	InitLogs []string
+	Logs     []string
 	// Init is the initialisation time on a cold start, else 0.
 	Init time.Duration
 	// MaxMemoryMB is the peak resident memory of the runtime process.
@@ -270,11 +271,13 @@ func (s *Sandbox) Invoke(ctx context.Context, inv *runtimeapi.Invocation, timeou
 	cold := !s.inited
 	s.inited = true
 	var initDur time.Duration
+	var initLogs []string
 	if cold {
 		initTimer := time.NewTimer(timeout + InitLimit)
 		select {
 		case <-s.api.Ready():
 			initDur = time.Since(s.start)
+			initLogs = s.drain(inv.ID + "-init")
 		case <-s.api.InitFailed():
 			s.kill()
 			r := Result{Outcome: InitError, Result: runtimeapi.Result{Error: true, Payload: s.api.InitError()}}
@@ -328,6 +331,7 @@ func (s *Sandbox) Invoke(ctx context.Context, inv *runtimeapi.Invocation, timeou
 		res = Result{Outcome: Exited, ExitStatus: "signal: killed"}
 	}
 	res.Init = initDur
+	res.InitLogs = initLogs
 	res.MaxMemoryMB = s.peakMemoryMB()
 	res.Logs = s.drain(inv.ID)
 	return res
