@@ -185,6 +185,7 @@ func (s *Service) startSandbox(f *function, v *version) (*sandboxRef, error) {
 			return nil, errInvalidEntrypoint
 		}
 		cfg.Argv = []string{boot}
+		cfg.AddressLimitAfterInit = true
 	default:
 		return nil, fmt.Errorf("runtime %s cannot run", v.Runtime)
 	}

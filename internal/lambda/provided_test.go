@@ -27,11 +27,23 @@ import (
 type In struct {
 	Name string ` + "`json:\"name\"`" + `
 	Fail bool   ` + "`json:\"fail\"`" + `
+	Hog  bool   ` + "`json:\"hog\"`" + `
 }
+
+var keep [][]byte
 
 func handle(ctx context.Context, in In) (map[string]string, error) {
 	if in.Fail {
 		return nil, errors.New("asked to fail")
+	}
+	if in.Hog {
+		for i := 0; i < 64; i++ {
+			b := make([]byte, 16<<20)
+			for j := range b {
+				b[j] = 1
+			}
+			keep = append(keep, b)
+		}
 	}
 	lc, _ := lambdacontext.FromContext(ctx)
 	fmt.Println("go handler saw", in.Name)
@@ -88,6 +100,12 @@ func TestGoProvided(t *testing.T) {
 	d := functionError(t, out)
 	if d.ErrorType != "errorString" || d.ErrorMessage != "asked to fail" {
 		t.Errorf("error %+v", d)
+	}
+	// Beyond the memory size (128 MB), the function dies.
+	d = functionError(t, c.invoke(t, "go-fn", `{"hog":true}`))
+	t.Logf("hog: %s: %s", d.ErrorType, d.ErrorMessage)
+	if d.ErrorType != "Runtime.ExitError" && d.ErrorType != "Runtime.OutOfMemory" {
+		t.Errorf("hog: %+v", d)
 	}
 	// provided without a bootstrap.
 	c.create(t, "go-empty", "provided.al2", "x", map[string]string{"readme.txt": "no bootstrap"})

@@ -14,12 +14,16 @@
 // after the answer arrives: the pipe is ordered, so when the reader reaches
 // the marker it has seen all earlier output. No sleeping, no guessing.
 //
-// Memory: for Python and provided runtimes RLIMIT_AS is set on the process
+// Memory: for Python runtimes RLIMIT_AS is set on the process
 // (prlimit(2) right after it starts, hard and soft) to MemoryMB plus
 // Config.AddressSlackMB, because address space is larger than resident
 // memory (shared libraries, thread stacks, malloc arenas). Node's V8
 // reserves gigabytes of address space and breaks under RLIMIT_AS, so for
 // Node the caller passes --max-old-space-size instead (AddressLimit false).
+// Go's runtime reserves over a gigabyte of address space as it starts, so
+// for provided runtimes the limit is applied once the runtime has
+// initialised, at its address space then plus MemoryMB
+// (AddressLimitAfterInit).
 package sandbox
 
 import (
@@ -58,6 +62,11 @@ type Config struct {
 	// AddressLimit applies RLIMIT_AS = MemoryMB + AddressSlackMB.
 	AddressLimit   bool
 	AddressSlackMB int
+	// AddressLimitAfterInit applies RLIMIT_AS once the runtime has
+	// initialised, at its address space then plus MemoryMB: for runtimes
+	// (Go) that reserve more address space at start than any fixed limit
+	// would allow, this still bounds what the function allocates.
+	AddressLimitAfterInit bool
 }
 
 // Outcome says how an invocation ended.
@@ -278,6 +287,11 @@ func (s *Sandbox) Invoke(ctx context.Context, inv *runtimeapi.Invocation, timeou
 		case <-s.api.Ready():
 			initDur = time.Since(s.start)
 			initLogs = s.drain(inv.ID + "-init")
+			if s.cfg.AddressLimitAfterInit && s.cfg.MemoryMB > 0 {
+				if vm := s.statusKB("VmSize:"); vm > 0 {
+					setAddressLimit(s.pid, uint64(vm)<<10+uint64(s.cfg.MemoryMB)<<20)
+				}
+			}
 		case <-s.api.InitFailed():
 			s.kill()
 			r := Result{Outcome: InitError, Result: runtimeapi.Result{Error: true, Payload: s.api.InitError()}}
@@ -361,16 +375,21 @@ func (s *Sandbox) exitResult() Result {
 
 // peakMemoryMB reads VmHWM of the runtime process (0 if it is gone).
 func (s *Sandbox) peakMemoryMB() int {
+	return (s.statusKB("VmHWM:") + 1023) / 1024
+}
+
+// statusKB reads a kB field of /proc/<pid>/status (0 if unavailable).
+func (s *Sandbox) statusKB(field string) int {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.pid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range bytes.Split(b, []byte("\n")) {
-		if rest, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
+		if rest, ok := bytes.CutPrefix(line, []byte(field)); ok {
 			f := strings.Fields(string(rest))
 			if len(f) > 0 {
 				kb, _ := strconv.Atoi(f[0])
-				return (kb + 1023) / 1024
+				return kb
 			}
 		}
 	}
