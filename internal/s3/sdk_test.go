@@ -575,3 +575,38 @@ func TestPresigned(t *testing.T) {
 		t.Fatalf("unsigned read back: %d %q", st, body)
 	}
 }
+
+func TestListBucketsPaging(t *testing.T) {
+	e := start(t)
+	c := e.client(t)
+	for _, b := range []string{"page-a", "page-b", "page-c", "other"} {
+		mustBucket(t, c, b)
+	}
+	var names []string
+	p := awss3.NewListBucketsPaginator(c, &awss3.ListBucketsInput{Prefix: aws.String("page-"), MaxBuckets: aws.Int32(2)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range out.Buckets {
+			names = append(names, aws.ToString(b.Name))
+			if aws.ToString(b.BucketRegion) != "us-east-1" {
+				t.Fatalf("region %q", aws.ToString(b.BucketRegion))
+			}
+		}
+	}
+	if strings.Join(names, ",") != "page-a,page-b,page-c" {
+		t.Fatalf("paged buckets: %v", names)
+	}
+	// Another account sees none of them.
+	other := e.client(t, func(o *awss3.Options) { o.Credentials = staticCreds{"111122223333", "x"} })
+	out, err := other.ListBuckets(ctx(t), &awss3.ListBucketsInput{})
+	if err != nil || len(out.Buckets) != 0 {
+		t.Fatalf("other account: %v %v", out, err)
+	}
+	_, err = other.CreateBucket(ctx(t), &awss3.CreateBucketInput{Bucket: aws.String("page-a")})
+	if apiCode(err) != "BucketAlreadyExists" {
+		t.Fatalf("taken name: %v", err)
+	}
+}
