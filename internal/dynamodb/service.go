@@ -123,17 +123,32 @@ func (s *Service) background() {
 		}
 		ctx := context.Background()
 		s.metaMu.RLock()
-		_, err := s.ExpireNow(ctx)
+		ttl, streams := s.backgroundWork()
+		var err error
+		if ttl {
+			_, err = s.ExpireNow(ctx)
+		}
 		s.metaMu.RUnlock()
 		if err != nil && !errors.Is(err, storage.ErrClosed) {
 			s.log.Error("dynamodb: expiring items", "err", err)
 		}
-		if i%60 == 0 {
+		if streams && i%60 == 0 {
 			if err := s.trimStreams(ctx); err != nil && !errors.Is(err, storage.ErrClosed) {
 				s.log.Error("dynamodb: trimming streams", "err", err)
 			}
 		}
 	}
+}
+
+// backgroundWork says whether any table has TTL on or a stream: an idle
+// nimbus with neither does nothing in the background at all. The caller
+// holds s.metaMu.
+func (s *Service) backgroundWork() (ttl, streams bool) {
+	for _, t := range s.tables {
+		ttl = ttl || t.TTLAttr != ""
+		streams = streams || len(t.Streams) > 0
+	}
+	return ttl, streams
 }
 
 // exclusive runs a control-plane operation alone and reloads the table

@@ -18,7 +18,7 @@ import (
 // double up to MemTableSize, and the block cache fills only as blocks are
 // read.
 const (
-	DefaultCacheSize    = 8 << 20
+	DefaultCacheSize    = 32 << 20
 	DefaultMemTableSize = 4 << 20
 )
 
