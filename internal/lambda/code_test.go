@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -75,4 +76,35 @@ func FuzzSafeName(f *testing.F) {
 			t.Fatalf("safeName(%q) = %q escapes", name, rel)
 		}
 	})
+}
+
+func FuzzSplitName(f *testing.F) {
+	for _, s := range []string{"fn", "fn:1", "fn:$LATEST", "123456789012:function:fn", "123456789012:function:fn:live",
+		"arn:aws:lambda:us-east-1:123456789012:function:fn", "arn:aws:lambda:us-east-1:123456789012:function:fn:2", "a:b:c:d:e:f:g:h:i", ":"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, q := splitName(s)
+		if strings.Contains(name, ":") && functionNameRE.MatchString(s) {
+			t.Fatalf("splitName(%q) = %q, %q: a valid name kept a colon", s, name, q)
+		}
+		if len(name)+len(q) > len(s) {
+			t.Fatalf("splitName(%q) grew", s)
+		}
+	})
+}
+
+func TestSplitName(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"fn":                         {"fn", ""},
+		"fn:live":                    {"fn", "live"},
+		"123456789012:function:fn":   {"fn", ""},
+		"123456789012:function:fn:3": {"fn", "3"},
+		"arn:aws:lambda:us-east-1:123456789012:function:fn":         {"fn", ""},
+		"arn:aws:lambda:us-east-1:123456789012:function:fn:$LATEST": {"fn", "$LATEST"},
+	} {
+		if n, q := splitName(in); n != want[0] || q != want[1] {
+			t.Errorf("splitName(%q) = %q, %q", in, n, q)
+		}
+	}
 }

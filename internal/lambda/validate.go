@@ -61,12 +61,14 @@ const (
 
 var (
 	functionNameRE = regexp.MustCompile(`^` + functionNamePattern + `$`)
-	roleRE         = regexp.MustCompile(`^` + rolePattern + `$`)
-	qualifierRE    = regexp.MustCompile(`^` + qualifierPattern + `$`)
-	aliasRE        = regexp.MustCompile(`^[a-zA-Z0-9-_]+$`)
-	numericRE      = regexp.MustCompile(`^[0-9]+$`)
-	envKeyRE       = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9_])+$`)
-	handlerRE      = regexp.MustCompile(`^[^\s]+$`)
+	// functionNameParts is functionNamePattern capturing the name and the qualifier.
+	functionNameParts = regexp.MustCompile(`^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:[a-z]{2}(?:(?:-gov)|(?:-iso(?:[a-z]?)))?-[a-z]+-\d{1}:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9-_]+)(?::(\$LATEST|[a-zA-Z0-9-_]+))?$`)
+	roleRE            = regexp.MustCompile(`^` + rolePattern + `$`)
+	qualifierRE       = regexp.MustCompile(`^` + qualifierPattern + `$`)
+	aliasRE           = regexp.MustCompile(`^[a-zA-Z0-9-_]+$`)
+	numericRE         = regexp.MustCompile(`^[0-9]+$`)
+	envKeyRE          = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9_])+$`)
+	handlerRE         = regexp.MustCompile(`^[^\s]+$`)
 )
 
 // checkFunctionName validates a FunctionName member (1..max characters).
@@ -84,6 +86,9 @@ func checkFunctionName(v *validation, name string, max int) {
 // splitName parses a FunctionName (name, partial ARN or ARN, with an
 // optional :qualifier) into the bare name and the qualifier.
 func splitName(s string) (name, qualifier string) {
+	if m := functionNameParts.FindStringSubmatch(s); m != nil {
+		return m[1], m[2]
+	}
 	parts := strings.Split(s, ":")
 	switch {
 	case len(parts) >= 7 && parts[0] == "arn": // arn:aws:lambda:region:account:function:name[:q]
