@@ -279,7 +279,12 @@ func (c *call) integrationURL(ig *Integration, proxy bool) (*url.URL, error) {
 		if strings.Contains(raw, greedy) {
 			raw = strings.ReplaceAll(raw, greedy, v)
 		}
-		raw = strings.ReplaceAll(raw, "{"+k+"}", url.PathEscape(v))
+		// Each segment is escaped; slashes of a greedy value stay path separators.
+		segs := strings.Split(v, "/")
+		for i := range segs {
+			segs[i] = url.PathEscape(segs[i])
+		}
+		raw = strings.ReplaceAll(raw, "{"+k+"}", strings.Join(segs, "/"))
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -343,9 +343,15 @@ func (c *call) validate() bool {
 
 // gateway writes API Gateway's own answer of type typ, with the API's
 // gateway response settings (status, headers, template).
-func (c *call) gateway(typ, message string) {
+func (c *call) gateway(typ, message string) { c.gatewayStatus(typ, message, 0) }
+
+// gatewayStatus is gateway with a status of its own (the 502 of a failed
+// Lambda proxy integration goes through DEFAULT_5XX).
+func (c *call) gatewayStatus(typ, message string, status int) {
 	gr := effectiveGatewayResponse(c.t.c.doc, typ)
-	status, _ := strconv.Atoi(gr.StatusCode)
+	if status == 0 {
+		status, _ = strconv.Atoi(gr.StatusCode)
+	}
 	if status == 0 {
 		status = 500
 	}
@@ -566,15 +572,16 @@ func (c *call) lambdaProxy(ctx context.Context, ig *Integration) {
 		return
 	}
 	if res.FunctionError != "" {
-		c.errorMsg = "Lambda function failed: " + string(res.Payload)
-		c.internalError()
-		c.w.Header().Set("X-Amzn-Errortype", "InternalServerErrorException")
+		c.errorMsg = "Lambda execution failed with status 200 due to customer function error: " + string(res.Payload)
+		c.s.log.Info(c.errorMsg, "request_id", c.info.ID)
+		c.gatewayStatus("DEFAULT_5XX", "Internal server error", http.StatusBadGateway)
 		return
 	}
 	status, header, body, err := parseProxyResponse(res.Payload)
 	if err != nil {
-		c.s.log.Info("Execution failed due to configuration error: Malformed Lambda proxy response", "request_id", c.info.ID, "err", err)
-		c.gateway("DEFAULT_5XX", "Internal server error")
+		c.errorMsg = "Execution failed due to configuration error: Malformed Lambda proxy response"
+		c.s.log.Info(c.errorMsg, "request_id", c.info.ID, "err", err)
+		c.gatewayStatus("DEFAULT_5XX", "Internal server error", http.StatusBadGateway)
 		return
 	}
 	h := c.w.Header()
