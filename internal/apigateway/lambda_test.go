@@ -152,7 +152,9 @@ func TestHTTPIntegrations(t *testing.T) {
 	b := c.newAPI(t, "http")
 	b.method("/pass/{proxy+}", "ANY", apigateway.PutIntegrationInput{Type: types.IntegrationTypeHttpProxy, IntegrationHttpMethod: aws.String("ANY"),
 		Uri: aws.String(backend.URL + "/{proxy}"), RequestParameters: map[string]string{"integration.request.path.proxy": "method.request.path.proxy"}}, nil,
-		func(in *apigateway.PutMethodInput) { in.RequestParameters = map[string]bool{"method.request.path.proxy": true} })
+		func(in *apigateway.PutMethodInput) {
+			in.RequestParameters = map[string]bool{"method.request.path.proxy": true}
+		})
 	b.method("/mapped/{id}", "GET", apigateway.PutIntegrationInput{Type: types.IntegrationTypeHttp, IntegrationHttpMethod: aws.String("POST"),
 		Uri: aws.String(backend.URL + "/items/{id}"),
 		RequestParameters: map[string]string{"integration.request.path.id": "method.request.path.id",
