@@ -100,9 +100,8 @@ func New(cfg config.Config) (*App, error) {
 	})
 
 	// --- polly (begin) ---
-	// Task output goes nowhere until S3 is wired in (polly.Options.Objects):
-	// tasks fail as they would for a missing bucket.
-	a.polly = polly.New(polly.Options{KV: a.kv, Log: a.log})
+	// Task output goes to S3 (built below; see laterS3).
+	a.polly = polly.New(polly.Options{KV: a.kv, Log: a.log, Objects: laterS3{&a.s3}})
 	a.edge.Handle(&edge.Route{
 		Name:         "polly",
 		SigningNames: []string{"polly"},
@@ -125,7 +124,7 @@ func New(cfg config.Config) (*App, error) {
 		lambdaDir = cfg.DataDir
 	}
 	a.lambda, err = lambda.New(lambda.Options{KV: a.kv, Log: a.log, DataDir: lambdaDir, Keys: a.keys,
-		Endpoint: a.Endpoint, Logs: a.logs})
+		Endpoint: a.Endpoint, Logs: a.logs, Code: laterS3{&a.s3}})
 	if err != nil {
 		a.kv.Close()
 		return nil, fmt.Errorf("starting lambda: %w", err)
