@@ -252,16 +252,20 @@ func (s *Service) reaper() {
 			return
 		case <-t.C:
 		}
-		cutoff := time.Now().Add(-s.o.KeepAlive)
-		s.mu.Lock()
-		var idle []*sandboxRef
-		for _, p := range s.pools {
-			idle = append(idle, p.takeIdleBefore(cutoff)...)
-		}
-		s.mu.Unlock()
-		for _, sb := range idle {
-			sb.close()
-		}
+		s.reapIdle(time.Now().Add(-s.o.KeepAlive))
+	}
+}
+
+// reapIdle closes the sandboxes idle since before cutoff.
+func (s *Service) reapIdle(cutoff time.Time) {
+	s.mu.Lock()
+	var idle []*sandboxRef
+	for _, p := range s.pools {
+		idle = append(idle, p.takeIdleBefore(cutoff)...)
+	}
+	s.mu.Unlock()
+	for _, sb := range idle {
+		sb.close()
 	}
 }
 

@@ -3,6 +3,7 @@ package lambda
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -287,5 +288,37 @@ func TestDeleteRemovesCode(t *testing.T) {
 	res, err := s.Invoke(context.Background(), InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "gone"})
 	if err != nil || string(res.Payload) != "2" {
 		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+// TestWarmAndReaped: a sandbox is reused while warm, and a cold start
+// follows once the reaper has closed it.
+func TestWarmAndReaped(t *testing.T) {
+	s := newService(t, Options{})
+	createPy(t, s, "warm", "import os\ndef handler(e, c):\n    return os.getpid()\n")
+	call := func() (string, string) {
+		res, err := s.Invoke(context.Background(), InvokeRequest{Account: "000000000000", Region: "us-east-1", FunctionName: "warm", LogType: "Tail"})
+		if err != nil || res.FunctionError != "" {
+			t.Fatalf("%v %+v", err, res)
+		}
+		tail, _ := base64.StdEncoding.DecodeString(res.LogResult)
+		return string(res.Payload), string(tail)
+	}
+	pid1, tail := call()
+	if !strings.Contains(tail, "Init Duration") {
+		t.Fatalf("first call not a cold start:\n%s", tail)
+	}
+	pid2, tail := call()
+	if pid1 != pid2 || strings.Contains(tail, "Init Duration") {
+		t.Fatalf("not reused: %s then %s", pid1, pid2)
+	}
+	s.reapIdle(time.Now().Add(time.Hour)) // everything is idle "too long"
+	n, _ := strconv.Atoi(pid1)
+	if !dead(n) {
+		t.Fatal("the reaped sandbox's process is alive")
+	}
+	pid3, _ := call()
+	if pid3 == pid1 {
+		t.Fatal("reaped sandbox reused")
 	}
 }
