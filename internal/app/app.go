@@ -229,13 +229,13 @@ func (a *App) Start() error {
 	return nil
 }
 
-// trimWhenIdle returns memory an idle server does not need: once half a
-// second without requests has passed since the last trim, it gives back the
+// trimWhenIdle returns memory an idle server does not need: once a quarter
+// of a second without requests has passed since the last trim, it gives back the
 // executable's pages that start-up or the last burst touched (see memtrim)
 // and the free heap, as the Go scavenger would, only sooner. A request after
 // that pays a few hundred microseconds of page faults, once.
 func (a *App) trimWhenIdle() {
-	t := time.NewTicker(500 * time.Millisecond)
+	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
 	last, trimmedAt := a.edge.Served(), ^uint64(0)
 	for {
