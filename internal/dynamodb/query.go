@@ -63,6 +63,9 @@ func (s *Service) run(r storage.Reader, t *table, p *readPlan) (*QueryOutput, er
 			}
 			var size int
 			var err error
+			if out.itemsJSON == nil {
+				out.itemsJSON = make([]byte, 0, 4096)
+			}
 			if out.itemsJSON, size, err = attr.TranscodeJSON(out.itemsJSON, it.Value()); err != nil {
 				return nil, err
 			}

@@ -88,12 +88,36 @@ func AppendItemJSON(dst []byte, it map[string]Value) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// needsAttention reports whether any of the 8 bytes in x is < 0x20, '"',
+// '\\' or >= 0x80 (the classic SWAR zero-byte tests).
+func needsAttention(x uint64) bool {
+	hasZero := func(v uint64) uint64 { return (v - lsb) &^ v & msb }
+	lt20 := (x - 0x20*lsb) &^ x & msb
+	return (lt20|hasZero(x^('"'*lsb))|hasZero(x^('\\'*lsb))|x&msb) != 0
+}
+
 // appendString appends s as a JSON string, escaping only what JSON requires
 // (and invalid UTF-8 as U+FFFD, so output is always valid JSON).
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	i := 0
+	// Fast path: skip 8 bytes at a time while none needs attention (no
+	// control byte, quote, backslash or non-ASCII byte), the common case for
+	// item text.
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if needsAttention(x) {
+			break
+		}
+	}
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
