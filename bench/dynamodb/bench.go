@@ -340,6 +340,12 @@ func (b *bench) runNimbus(variant string, hint *rates) (_ *rates, err error) {
 	}
 	b.rep.add(opResult{Server: variant, Op: "Query", Result: qRes})
 
+	if variant == "memory" {
+		if err := b.issue7(c, variant, putRes); err != nil {
+			return nil, err
+		}
+	}
+
 	if big {
 		s := &scaleResult{SmallItems: smallTableItems, BigItems: o.bigItems}
 		if _, err := b.load(c, variant, smallTable, smallTableItems); err != nil {

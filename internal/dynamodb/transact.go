@@ -228,11 +228,16 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 				return validation("Transaction request cannot include multiple operations on one item")
 			}
 			seen[string(keys[i])] = true
-			old, err := getItem(tx, keys[i])
-			if err != nil {
-				return err
+			// The old item is read only when something needs it: a
+			// condition, an update, derived data (indexes, TTL, stream) or
+			// the capacity report.
+			if p.cond != nil || p.kind == "Update" || len(t.Indexes) > 0 || t.TTLAttr != "" || t.activeStream() != nil || in.ReturnConsumedCapacity != nil {
+				old, err := getItem(tx, keys[i])
+				if err != nil {
+					return err
+				}
+				olds[i] = old
 			}
-			olds[i] = old
 		}
 		// Every condition is evaluated before anything is written.
 		reasons := make([]CancellationReason, len(preps))
@@ -292,9 +297,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			}
 			var err error
 			if next == nil {
-				if olds[i] != nil {
-					err = tx.Delete(keys[i])
-				}
+				err = tx.Delete(keys[i]) // deleting a missing item is a no-op
 			} else {
 				err = tx.Set(keys[i], attr.AppendItem(nil, next))
 			}
