@@ -195,9 +195,9 @@ func (c *call) serve() {
 			return
 		}
 	case "CUSTOM", "COGNITO_USER_POOLS":
-		c.errorMsg = "authorizers are not supported by nimbus yet"
-		c.gateway("AUTHORIZER_CONFIGURATION_ERROR", "Internal server error")
-		return
+		if !c.authorize(r.Context()) {
+			return
+		}
 	}
 	if c.method.APIKeyRequired {
 		// API keys and usage plans are not implemented: no key is valid.
@@ -401,6 +401,13 @@ var spacedMessages = map[string]bool{"Internal server error": true, "Invalid req
 	"Endpoint request timed out": true, "Unsupported Media Type": true}
 
 func defaultGatewayBody(message string, msgJSON []byte) string {
+	if message == "" {
+		// Authorizer failures: AWS answers {"message": null}.
+		return `{"message":null}`
+	}
+	if strings.HasPrefix(message, "User is not authorized") {
+		return `{"Message":` + string(msgJSON) + `}`
+	}
 	if spacedMessages[message] {
 		return `{"message": ` + string(msgJSON) + `}`
 	}
@@ -629,7 +636,9 @@ func (c *call) proxyEvent() map[string]any {
 		}
 	}
 	rc := cloneContext(c.ctx)
-	delete(rc, "authorizer")
+	if a, _ := rc["authorizer"].(map[string]any); len(a) == 0 {
+		delete(rc, "authorizer")
+	}
 	return map[string]any{
 		"resource": c.res.Path, "path": c.path, "httpMethod": c.r.Method,
 		"headers": headers, "multiValueHeaders": mvHeaders,

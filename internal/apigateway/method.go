@@ -106,6 +106,9 @@ func checkMethod(d *apiDoc, m *Method) error {
 	if (m.AuthorizationType == "CUSTOM" || m.AuthorizationType == "COGNITO_USER_POOLS") && m.AuthorizerID == "" {
 		return badRequest("Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.")
 	}
+	if m.AuthorizerID != "" && d.Authorizers[m.AuthorizerID] == nil {
+		return badRequest("Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.")
+	}
 	if m.RequestValidatorID != "" && d.Validators[m.RequestValidatorID] == nil {
 		return badRequest("Invalid Request Validator identifier specified")
 	}

@@ -73,6 +73,13 @@ func (s *Service) routes() {
 	op("DeleteDeployment", "DELETE "+dep+"/{deployment_id}", 202, restjson.Operation(s.DeleteDeployment))
 	op("UpdateDeployment", "PATCH "+dep+"/{deployment_id}", 200, restjson.Operation(s.UpdateDeployment))
 
+	const au = api + "/authorizers"
+	op("CreateAuthorizer", "POST "+au, 201, restjson.Operation(s.CreateAuthorizer))
+	op("GetAuthorizers", "GET "+au, 200, restjson.Operation(s.GetAuthorizers))
+	op("GetAuthorizer", "GET "+au+"/{authorizer_id}", 200, restjson.Operation(s.GetAuthorizer))
+	op("DeleteAuthorizer", "DELETE "+au+"/{authorizer_id}", 202, restjson.Operation(s.DeleteAuthorizer))
+	op("UpdateAuthorizer", "PATCH "+au+"/{authorizer_id}", 200, restjson.Operation(s.UpdateAuthorizer))
+
 	const st = api + "/stages"
 	op("CreateStage", "POST "+st, 201, restjson.Operation(s.CreateStage))
 	op("GetStages", "GET "+st, 200, restjson.Operation(s.GetStages))

@@ -69,6 +69,8 @@ type Service struct {
 	// a deployment never changes once created.
 	mu          sync.Mutex
 	deployments map[string]*compiled
+	// auth caches Lambda authorizer results by identity, for their TTL.
+	auth authCache
 }
 
 // New returns the service.

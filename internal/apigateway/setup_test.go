@@ -138,7 +138,7 @@ func (c *cloud) pythonFunction(t testing.TB, name, code string, allow bool) stri
 		_, err = c.lam.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String(name),
 			StatementId: aws.String("apigw"), Action: aws.String("lambda:InvokeFunction"),
 			Principal: aws.String("apigateway.amazonaws.com"),
-			SourceArn: aws.String("arn:aws:execute-api:us-east-1:000000000000:*/*/*/*")})
+			SourceArn: aws.String("arn:aws:execute-api:us-east-1:000000000000:*")})
 		if err != nil {
 			t.Fatalf("AddPermission: %v", err)
 		}

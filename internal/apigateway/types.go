@@ -112,6 +112,20 @@ type RequestValidator struct {
 	ValidateRequestParameters bool   `json:"validateRequestParameters"`
 }
 
+// Authorizer is a Lambda (TOKEN or REQUEST) or Cognito authorizer.
+type Authorizer struct {
+	ID                           string   `json:"id"`
+	Name                         string   `json:"name"`
+	Type                         string   `json:"type"`
+	ProviderARNs                 []string `json:"providerARNs,omitempty"`
+	AuthType                     string   `json:"authType,omitempty"`
+	AuthorizerURI                string   `json:"authorizerUri,omitempty"`
+	AuthorizerCredentials        string   `json:"authorizerCredentials,omitempty"`
+	IdentitySource               string   `json:"identitySource,omitempty"`
+	IdentityValidationExpression string   `json:"identityValidationExpression,omitempty"`
+	AuthorizerResultTTLInSeconds *int     `json:"authorizerResultTtlInSeconds,omitempty"`
+}
+
 // GatewayResponse customises an answer API Gateway gives itself.
 type GatewayResponse struct {
 	ResponseType       string            `json:"responseType"`
@@ -187,6 +201,7 @@ type apiDoc struct {
 	Resources        map[string]*Resource         `json:"resources"`
 	Models           map[string]*Model            `json:"models,omitempty"`
 	Validators       map[string]*RequestValidator `json:"validators,omitempty"`
+	Authorizers      map[string]*Authorizer       `json:"authorizers,omitempty"`
 	GatewayResponses map[string]*GatewayResponse  `json:"gatewayResponses,omitempty"`
 }
 
