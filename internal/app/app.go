@@ -20,6 +20,7 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
 	"github.com/nimbus-cloud/nimbus/internal/edge"
+	"github.com/nimbus-cloud/nimbus/internal/iam"
 	"github.com/nimbus-cloud/nimbus/internal/lambda"
 	"github.com/nimbus-cloud/nimbus/internal/logs"
 	"github.com/nimbus-cloud/nimbus/internal/memtrim"
@@ -52,6 +53,8 @@ type App struct {
 	s3TempDir string
 	// apigw: API Gateway REST APIs (issue #6).
 	apigw *apigateway.Service
+	// iam: IAM and STS (control plane; policies are not enforced yet).
+	iam *iam.Service
 
 	closeOnce sync.Once
 	closeErr  error
@@ -98,6 +101,28 @@ func New(cfg config.Config) (*App, error) {
 		Handler:        a.ddb.Handler(),
 		WriteError:     a.ddb.WriteError,
 	})
+
+	// --- iam and sts (begin) ---
+	// IAM is global: one route by signing name whatever the region; access
+	// keys it stored are registered in a.keys again here.
+	a.iam, err = iam.New(iam.Options{KV: a.kv, Log: a.log, Keys: a.keys})
+	if err != nil {
+		a.kv.Close()
+		return nil, err
+	}
+	a.edge.Handle(&edge.Route{
+		Name:         "iam",
+		SigningNames: []string{"iam"},
+		Handler:      a.iam.Handler(),
+		WriteError:   a.iam.WriteError,
+	})
+	a.edge.Handle(&edge.Route{
+		Name:         "sts",
+		SigningNames: []string{"sts"},
+		Handler:      a.iam.STSHandler(),
+		WriteError:   a.iam.WriteSTSError,
+	})
+	// --- iam and sts (end) ---
 
 	// --- polly (begin) ---
 	// Task output goes to S3 (built below; see laterS3).
