@@ -199,9 +199,7 @@ func (c *call) serve() {
 			return
 		}
 	}
-	if c.method.APIKeyRequired {
-		// API keys and usage plans are not implemented: no key is valid.
-		c.gateway("INVALID_API_KEY", "Forbidden")
+	if c.method.APIKeyRequired && !c.checkAPIKey() {
 		return
 	}
 	if !c.validate() {

@@ -80,6 +80,21 @@ func (s *Service) routes() {
 	op("DeleteAuthorizer", "DELETE "+au+"/{authorizer_id}", 202, restjson.Operation(s.DeleteAuthorizer))
 	op("UpdateAuthorizer", "PATCH "+au+"/{authorizer_id}", 200, restjson.Operation(s.UpdateAuthorizer))
 
+	op("CreateApiKey", "POST /apikeys", 201, restjson.Operation(s.CreateApiKey))
+	op("GetApiKeys", "GET /apikeys", 200, restjson.Operation(s.GetApiKeys))
+	op("GetApiKey", "GET /apikeys/{api_Key}", 200, restjson.Operation(s.GetApiKey))
+	op("DeleteApiKey", "DELETE /apikeys/{api_Key}", 202, restjson.Operation(s.DeleteApiKey))
+	op("UpdateApiKey", "PATCH /apikeys/{api_Key}", 200, restjson.Operation(s.UpdateApiKey))
+	op("CreateUsagePlan", "POST /usageplans", 201, restjson.Operation(s.CreateUsagePlan))
+	op("GetUsagePlans", "GET /usageplans", 200, restjson.Operation(s.GetUsagePlans))
+	op("GetUsagePlan", "GET /usageplans/{usageplanId}", 200, restjson.Operation(s.GetUsagePlan))
+	op("DeleteUsagePlan", "DELETE /usageplans/{usageplanId}", 202, restjson.Operation(s.DeleteUsagePlan))
+	op("UpdateUsagePlan", "PATCH /usageplans/{usageplanId}", 200, restjson.Operation(s.UpdateUsagePlan))
+	op("CreateUsagePlanKey", "POST /usageplans/{usageplanId}/keys", 201, restjson.Operation(s.CreateUsagePlanKey))
+	op("GetUsagePlanKeys", "GET /usageplans/{usageplanId}/keys", 200, restjson.Operation(s.GetUsagePlanKeys))
+	op("GetUsagePlanKey", "GET /usageplans/{usageplanId}/keys/{keyId}", 200, restjson.Operation(s.GetUsagePlanKey))
+	op("DeleteUsagePlanKey", "DELETE /usageplans/{usageplanId}/keys/{keyId}", 202, restjson.Operation(s.DeleteUsagePlanKey))
+
 	const st = api + "/stages"
 	op("CreateStage", "POST "+st, 201, restjson.Operation(s.CreateStage))
 	op("GetStages", "GET "+st, 200, restjson.Operation(s.GetStages))

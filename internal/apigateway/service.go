@@ -71,6 +71,8 @@ type Service struct {
 	deployments map[string]*compiled
 	// auth caches Lambda authorizer results by identity, for their TTL.
 	auth authCache
+	// quota counts requests per API key and usage plan.
+	quota quotaCounter
 }
 
 // New returns the service.
