@@ -123,7 +123,10 @@ func (s *Service) serveInvoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.t = t
+	rec := &recorder{ResponseWriter: w}
+	c.w = rec
 	c.serve()
+	c.writeLogs(rec)
 }
 
 // writeMessage answers {"message": msg} before any API is known.

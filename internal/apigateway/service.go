@@ -48,6 +48,9 @@ type Options struct {
 	// Lambda invokes functions for AWS and AWS_PROXY integrations; nil
 	// answers those integrations with 500 Internal server error.
 	Lambda InvokeFunc
+	// Logs receives execution logs and access logs when a stage enables
+	// them; nil writes none.
+	Logs LogSink
 	// HTTPClient sends HTTP and HTTP_PROXY integration requests;
 	// a client without redirects when nil.
 	HTTPClient *http.Client
@@ -64,6 +67,7 @@ type Service struct {
 	client *http.Client
 	now    func() time.Time
 	h      *restjson.Handler
+	logs   *logger
 
 	// deployments caches compiled snapshots by account/region/api/deployment:
 	// a deployment never changes once created.
@@ -87,6 +91,9 @@ func New(o Options) *Service {
 	}
 	if s.client == nil {
 		s.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if o.Logs != nil {
+		s.logs = newLogger(o.Logs, s.log)
 	}
 	s.h = &restjson.Handler{Codec: restjson.Codec{BadRequest: badRequest}, Log: s.log}
 	s.routes()

@@ -169,7 +169,7 @@ func New(cfg config.Config) (*App, error) {
 	// Control plane by its signing name; invocations (unsigned user
 	// traffic to execute-api hosts and /restapis/{id}/{stage}/_user_request_/)
 	// by Match, before S3's route claims unsigned paths.
-	a.apigw = apigateway.New(apigateway.Options{KV: a.kv, Log: a.log,
+	a.apigw = apigateway.New(apigateway.Options{KV: a.kv, Log: a.log, Logs: a.logs,
 		Lambda: func(ctx context.Context, c apigateway.FunctionCall) (*apigateway.FunctionResult, error) {
 			res, err := a.lambda.Invoke(ctx, lambda.InvokeRequest{Account: c.Account, Region: c.Region,
 				FunctionName: c.FunctionName, Payload: c.Payload, Principal: "apigateway.amazonaws.com",
@@ -310,6 +310,9 @@ func (a *App) Close() error {
 		}
 		if a.s3 != nil {
 			a.s3.Close() // s3: waits for notifications being handed to Lambda
+		}
+		if a.apigw != nil {
+			a.apigw.Close() // apigateway: writes the logs still queued
 		}
 		if a.lambda != nil {
 			a.lambda.Close() // kills every sandbox
