@@ -6,6 +6,11 @@
 #   oggenc      Polly's Ogg Vorbis encoder (vorbis-tools; GPL-2.0 tool, BSD libvorbis)
 #   opusenc     Polly's Ogg Opus encoder (opus-tools; BSD-2-Clause)
 #   mpg123      decodes MP3 in Polly's tests (LGPL-2.1)
+#   python3     Lambda's Python runtimes run on the machine's interpreter
+#   node        Lambda's Node.js runtimes (Debian's nodejs)
+#   zip         the course's deploy scripts package functions with it
+#   aws         the AWS CLI the tests and examples drive (Debian's awscli)
+# and boto3 for Python functions (Lambda's Python runtime ships it on AWS).
 # Other services add their packages to the table below.
 set -euo pipefail
 
@@ -16,12 +21,19 @@ declare -A want=(
 	[oggenc]=vorbis-tools
 	[opusenc]=opus-tools
 	[mpg123]=mpg123
+	[python3]=python3
+	[node]=nodejs
+	[zip]=zip
+	[aws]=awscli
 )
 
 missing=()
 for cmd in "${!want[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${want[$cmd]}")
 done
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import boto3' >/dev/null 2>&1; then
+	missing+=(python3-boto3)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
