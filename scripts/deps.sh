@@ -31,7 +31,7 @@ missing=()
 for cmd in "${!want[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${want[$cmd]}")
 done
-if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import boto3' >/dev/null 2>&1; then
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import boto3' >/dev/null 2>&1; then
 	missing+=(python3-boto3)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
