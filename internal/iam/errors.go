@@ -129,26 +129,28 @@ func (v *validation) err() error {
 
 // Patterns from IAM's service model.
 var (
-	reName        = regexp.MustCompile(`^[\w+=,.@-]+$`)
-	reNameShown   = `[\w+=,.@-]+`
-	rePath        = regexp.MustCompile(`^(/|/[\x21-\x7E]+/)$`)
-	rePathShown   = `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`
-	rePrefix      = regexp.MustCompile(`^/[\x21-\x7F]*$`)
-	rePrefixShown = `\u002F[\u0021-\u007F]*`
-	reDoc         = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
-	reDocShown    = `[\u0009\u000A\u000D\u0020-\u00FF]+`
-	reDesc        = regexp.MustCompile(`^[\t\n\r\x{20}-\x{7E}\x{A1}-\x{FF}]*$`)
-	reDescShown   = `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`
-	reMarker      = regexp.MustCompile(`^[\x{20}-\x{FF}]+$`)
-	reMarkerShown = `[\u0020-\u00FF]+`
-	reTagKey      = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
-	reTagKeyShown = `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`
-	reTagVal      = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-	reTagValShown = `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`
-	reVersion     = regexp.MustCompile(`^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$`)
-	reVersionShow = `v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`
-	reKeyID       = regexp.MustCompile(`^[\w]+$`)
-	reKeyIDShown  = `[\w]+`
+	reName         = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	reNameShown    = `[\w+=,.@-]+`
+	rePath         = regexp.MustCompile(`^(/|/[\x21-\x7E]+/)$`)
+	rePathShown    = `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`
+	rePolPath      = regexp.MustCompile(`^((/[A-Za-z0-9.,+@=_-]+)*)/$`)
+	rePolPathShown = `((/[A-Za-z0-9\.,\+@=_-]+)*)/`
+	rePrefix       = regexp.MustCompile(`^/[\x21-\x7F]*$`)
+	rePrefixShown  = `\u002F[\u0021-\u007F]*`
+	reDoc          = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
+	reDocShown     = `[\u0009\u000A\u000D\u0020-\u00FF]+`
+	reDesc         = regexp.MustCompile(`^[\t\n\r\x{20}-\x{7E}\x{A1}-\x{FF}]*$`)
+	reDescShown    = `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`
+	reMarker       = regexp.MustCompile(`^[\x{20}-\x{FF}]+$`)
+	reMarkerShown  = `[\u0020-\u00FF]+`
+	reTagKey       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+	reTagKeyShown  = `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`
+	reTagVal       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	reTagValShown  = `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`
+	reVersion      = regexp.MustCompile(`^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$`)
+	reVersionShow  = `v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`
+	reKeyID        = regexp.MustCompile(`^[\w]+$`)
+	reKeyIDShown   = `[\w]+`
 )
 
 const maxDocument = 131072

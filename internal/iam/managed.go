@@ -209,9 +209,9 @@ func checkManagedDocument(doc string) error {
 func (s *Service) createPolicy(ctx context.Context, in *CreatePolicyInput) (*CreatePolicyOutput, error) {
 	var v validation
 	v.str(in.PolicyName, "policyName", true, 1, 128, reName, reNameShown)
-	v.str(in.Path, "path", false, 1, 512, rePath, rePathShown)
+	v.str(in.Path, "path", false, 1, 512, rePolPath, rePolPathShown)
 	v.str(in.PolicyDocument, "policyDocument", true, 1, maxDocument, reDoc, reDocShown)
-	v.str(in.Description, "description", false, 0, 1000, reDesc, reDescShown)
+	v.str(in.Description, "description", false, 0, 1000, nil, "")
 	validateTags(&v, in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -524,7 +524,7 @@ func (s *Service) listPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 	if in.Scope != nil && *in.Scope != "All" && *in.Scope != "AWS" && *in.Scope != "Local" {
 		v.add(in.Scope, "scope", "satisfy enum value set: [All, AWS, Local]")
 	}
-	v.str(in.PathPrefix, "pathPrefix", false, 1, 512, rePrefix, rePrefixShown)
+	v.str(in.PathPrefix, "pathPrefix", false, 1, 512, rePolPath, rePolPathShown)
 	limit := v.paging(in.Marker, in.MaxItems)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -663,7 +663,7 @@ type ListAttachedRolePoliciesOutput struct {
 func (s *Service) listAttachedRolePolicies(ctx context.Context, in *ListAttachedRolePoliciesInput) (*ListAttachedRolePoliciesOutput, error) {
 	var v validation
 	v.str(in.RoleName, "roleName", true, 1, 64, reName, reNameShown)
-	v.str(in.PathPrefix, "pathPrefix", false, 1, 512, rePrefix, rePrefixShown)
+	v.str(in.PathPrefix, "pathPrefix", false, 1, 512, rePolPath, rePolPathShown)
 	limit := v.paging(in.Marker, in.MaxItems)
 	if err := v.err(); err != nil {
 		return nil, err

@@ -132,6 +132,7 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	v.str(in.RoleSessionName, "roleSessionName", true, 2, 64, reSession, reSessionShown)
 	v.intRange(in.DurationSeconds, "durationSeconds", minSessionSeconds, maxSessionLimit)
 	v.str(in.ExternalId, "externalId", false, 2, 1224, regexp.MustCompile(`^[\w+=,.@:/-]*$`), `[\w+=,.@:\/-]*`)
+	v.str(in.Policy, "policy", false, 1, maxSessionPolicy, reDoc, reDocShown)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
