@@ -69,6 +69,11 @@ func TestMalformedRequests(t *testing.T) {
 		{"unknown operation", "Frobnicate", []byte(`{}`), 400, "UnknownOperationException"},
 		{"149-level expression", "UpdateItem", deepBody, 400, "ValidationException"},
 		{"16 MB body", "PutItem", huge, 400, "ValidationException"},
+		// An AttributeValue with only an unknown member is empty (DynamoDB ignores
+		// unknown members and then finds no type); unknown top-level
+		// members are ignored, as AWS's JSON front end does.
+		{"unknown attribute type", "PutItem", []byte(`{"TableName":"Notes","Item":{"UserId":{"X":"u"},"NoteId":{"N":"1"}}}`), 400, "ValidationException"},
+		{"unknown top-level member", "PutItem", []byte(`{"TableName":"Notes","Item":{"UserId":{"S":"u"},"NoteId":{"N":"2"}},"Frob":1}`), 200, ""},
 		{"bad number", "PutItem", []byte(`{"TableName":"Notes","Item":{"UserId":{"S":"u"},"NoteId":{"N":"1e126"}}}`), 400, "ValidationException"},
 	}
 	for _, tc := range cases {
