@@ -98,7 +98,7 @@ const (
 func needsAttention(x uint64) bool {
 	hasZero := func(v uint64) uint64 { return (v - lsb) &^ v & msb }
 	lt20 := (x - 0x20*lsb) &^ x & msb
-	return (lt20|hasZero(x^('"'*lsb))|hasZero(x^('\\'*lsb))|x&msb) != 0
+	return (lt20 | hasZero(x^('"'*lsb)) | hasZero(x^('\\'*lsb)) | x&msb) != 0
 }
 
 // appendString appends s as a JSON string, escaping only what JSON requires
