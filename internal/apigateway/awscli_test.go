@@ -62,11 +62,20 @@ func TestAWSCLI(t *testing.T) {
 		t.Fatalf("invoke: %d %s", r.status, r.body)
 	}
 
+	// GetExport in YAML (the Go SDK always sends Accept: application/json;
+	// the CLI sends --accepts).
+	out := t.TempDir() + "/export.yaml"
+	run("get-export", "--rest-api-id", api, "--stage-name", "dev", "--export-type", "oas30", "--accepts", "application/yaml",
+		"--parameters", "extensions=integrations", out)
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "openapi: 3.0.1") || !strings.Contains(string(b), "x-amazon-apigateway-integration") {
+		t.Fatalf("get-export yaml: %v %s", err, b)
+	}
+
 	// An error the CLI reports in AWS's words.
 	cmd := exec.Command("aws", "apigateway", "get-rest-api", "--rest-api-id", "nope", "--endpoint-url", c.url, "--region", "us-east-1")
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "(NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified 000000000000:nope") {
-		t.Fatalf("get-rest-api nope: %v %s", err, out)
+	msg, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(msg), "(NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified 000000000000:nope") {
+		t.Fatalf("get-rest-api nope: %v %s", err, msg)
 	}
 }

@@ -12,6 +12,9 @@ func (s *Service) routes() {
 	const meth = res + "/methods/{http_method}"
 
 	op("CreateRestApi", "POST /restapis", 201, restjson.Operation(s.CreateRestApi))
+	op("ImportRestApi", "POST /restapis?mode=import", 201, restjson.Operation(s.ImportRestApi))
+	op("PutRestApi", "PUT "+api, 200, restjson.Operation(s.PutRestApi))
+	op("GetExport", "GET "+api+"/stages/{stage_name}/exports/{export_type}", 200, restjson.Operation(s.GetExport))
 	op("GetRestApis", "GET /restapis", 200, restjson.Operation(s.GetRestApis))
 	op("GetRestApi", "GET "+api, 200, restjson.Operation(s.GetRestApi))
 	op("DeleteRestApi", "DELETE "+api, 202, restjson.Operation(s.DeleteRestApi))
