@@ -61,7 +61,7 @@ func (a *authenticator) account(key string) string {
 // their signature whenever nimbus knows the key's secret (a configured key,
 // "test"/"test", or credentials nimbus issued) — a pre-signed URL that
 // outlives its expiry or was tampered with must fail as it would on AWS.
-func (a *authenticator) check(r *http.Request, info *request.Info, body []byte, streaming bool, now time.Time) error {
+func (a *authenticator) check(r *http.Request, info *request.Info, body []byte, streaming, public bool, now time.Time) error {
 	if info.AccessKey != "" {
 		info.Account = a.account(info.AccessKey)
 	}
@@ -71,7 +71,7 @@ func (a *authenticator) check(r *http.Request, info *request.Info, body []byte, 
 	}
 	auth, err := sigv4.Parse(r)
 	if err != nil {
-		if !a.strict && errors.Is(err, sigv4.ErrNoAuth) {
+		if (!a.strict || public) && errors.Is(err, sigv4.ErrNoAuth) {
 			return nil
 		}
 		return err

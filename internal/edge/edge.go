@@ -52,6 +52,10 @@ type Route struct {
 	// Streaming routes get the raw body (not buffered, not size-limited by
 	// the edge); the service reads and limits it itself.
 	Streaming bool
+	// Public routes take unsigned requests even in strict mode: API
+	// Gateway's invocation endpoint serves browsers and curl. A request
+	// that is signed is still verified.
+	Public bool
 }
 
 // Edge routes and guards requests.
@@ -234,7 +238,7 @@ func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		info.Body = body
 	}
-	if err := e.auth.check(r, info, body, rt.Streaming, start); err != nil {
+	if err := e.auth.check(r, info, body, rt.Streaming, rt.Public, start); err != nil {
 		rt.WriteError(w, r, authError(err, rt.AuthFamily))
 		return
 	}

@@ -113,3 +113,44 @@ func TestBodyLimit(t *testing.T) {
 		t.Fatalf("got %d %s", w.Code, w.Body.String())
 	}
 }
+
+// TestPublicRouteInStrictMode: strict mode refuses unsigned requests,
+// except on public routes (API Gateway's invocation endpoint), where a
+// request that is signed is still verified.
+func TestPublicRouteInStrictMode(t *testing.T) {
+	cfg := config.Config{Memory: true, LogOutput: io.Discard, Auth: config.AuthStrict}.WithDefaults()
+	e := New(cfg, "test", credentials.NewStore())
+	for _, public := range []bool{false, true} {
+		name := "private"
+		if public {
+			name = "public"
+		}
+		e.Handle(&Route{Name: name, Public: public, Match: func(r *http.Request) bool { return r.URL.Path == "/"+name },
+			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }),
+			WriteError: func(w http.ResponseWriter, r *http.Request, e *awserr.Error) {
+				w.WriteHeader(e.HTTPStatus())
+				io.WriteString(w, e.Code)
+			}})
+	}
+	e.SetReady()
+	get := func(path, auth string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", path, nil)
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+			r.Header.Set("X-Amz-Date", "20260101T000000Z")
+		}
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, r)
+		return w
+	}
+	if w := get("/private", ""); w.Code == 200 {
+		t.Fatalf("strict mode let an unsigned request through: %d %s", w.Code, w.Body)
+	}
+	if w := get("/public", ""); w.Code != 200 || w.Body.String() != "ok" {
+		t.Fatalf("public route refused an unsigned request: %d %s", w.Code, w.Body)
+	}
+	bad := "AWS4-HMAC-SHA256 Credential=UNKNOWN/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+	if w := get("/public", bad); w.Code == 200 {
+		t.Fatalf("public route accepted a bad signature: %d %s", w.Code, w.Body)
+	}
+}
