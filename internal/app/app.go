@@ -190,6 +190,8 @@ func New(cfg config.Config) (*App, error) {
 		SigningNames: []string{"execute-api"},
 		Match:        apigateway.Match,
 		Handler:      a.apigw.InvokeHandler(),
+		// Invocations are user traffic: unsigned even in strict mode.
+		Public: true,
 	})
 	// --- apigateway (end) ---
 
