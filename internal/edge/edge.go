@@ -69,6 +69,8 @@ type Edge struct {
 	auth    *authenticator
 	ready   atomic.Bool
 	served  atomic.Uint64
+	// console serves /_nimbus/ and its assets (the web console); nil: 404.
+	console http.Handler
 }
 
 // Served counts the requests the edge has accepted.
@@ -103,6 +105,10 @@ func (e *Edge) Handle(rt *Route) {
 		rt.WriteError = writeGenericError
 	}
 }
+
+// SetConsole sets the handler for /_nimbus/ and the paths under it other
+// than the edge's own (/_nimbus/health). Call before serving.
+func (e *Edge) SetConsole(h http.Handler) { e.console = h }
 
 // SetReady marks the server ready; health answers 503 until then.
 func (e *Edge) SetReady() { e.ready.Store(true) }
@@ -189,6 +195,11 @@ func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	if r.URL.Path == "/_nimbus" && e.console != nil {
+		// The console's relative asset paths need the trailing slash.
+		http.Redirect(w, r, "/_nimbus/", http.StatusMovedPermanently)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_nimbus/") {
 		e.serveInternal(w, r, info)
 		return
@@ -297,6 +308,11 @@ func (e *Edge) serveInternal(w http.ResponseWriter, r *http.Request, info *reque
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(map[string]any{"version": e.version, "services": services, "status": state})
 	default:
+		if e.console != nil {
+			info.Operation = "Console"
+			e.console.ServeHTTP(w, r)
+			return
+		}
 		writeGenericError(w, r, &awserr.Error{Code: "NotFound", Status: 404, Message: "no such nimbus endpoint: " + r.URL.Path})
 	}
 }

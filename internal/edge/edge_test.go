@@ -154,3 +154,26 @@ func TestPublicRouteInStrictMode(t *testing.T) {
 		t.Fatalf("public route accepted a bad signature: %d %s", w.Code, w.Body)
 	}
 }
+
+// The console gets /_nimbus/ and its assets; health stays the edge's own.
+func TestConsoleHook(t *testing.T) {
+	e := testEdge(t, io.Discard)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	if rec := get("/_nimbus/app.js"); rec.Code != 404 {
+		t.Fatalf("without a console: %d", rec.Code)
+	}
+	e.SetConsole(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "console "+r.URL.Path) }))
+	if rec := get("/_nimbus/app.js"); rec.Code != 200 || rec.Body.String() != "console /_nimbus/app.js" {
+		t.Fatalf("asset: %d %q", rec.Code, rec.Body.String())
+	}
+	if rec := get("/_nimbus"); rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/_nimbus/" {
+		t.Fatalf("redirect: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := get("/_nimbus/health"); !strings.Contains(rec.Body.String(), `"status":"running"`) {
+		t.Fatalf("health: %s", rec.Body.String())
+	}
+}
