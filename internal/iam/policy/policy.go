@@ -314,8 +314,8 @@ func principal(v any) (map[string][]string, error) {
 				return nil, &Error{MsgPrincipalSyntax}
 			}
 			for _, s := range ss {
-				if s == "" {
-					return nil, &Error{MsgPrincipalSyntax}
+				if !validPrincipal(typ, s) {
+					return nil, &Error{fmt.Sprintf("%s: %q:%q", MsgPrincipalSyntax, strings.ToUpper(typ), s)}
 				}
 			}
 			out[typ] = ss
@@ -487,4 +487,47 @@ func Size(doc string) int {
 		}
 	}
 	return n
+}
+
+// validPrincipal checks a principal's form (whether it exists is the
+// service's business): AWS principals are "*", an account id or an IAM/STS
+// ARN; service principals are DNS names; others are non-empty.
+func validPrincipal(typ, v string) bool {
+	if v == "" || strings.ContainsAny(v, " \t\r\n") {
+		return false
+	}
+	switch typ {
+	case "AWS":
+		if v == "*" || isAccount(v) {
+			return true
+		}
+		parts := strings.SplitN(v, ":", 6)
+		if len(parts) != 6 || parts[0] != "arn" || (parts[2] != "iam" && parts[2] != "sts") || parts[3] != "" {
+			return false
+		}
+		return isAccount(parts[4]) && parts[5] != ""
+	case "Service":
+		if v == "*" {
+			return true
+		}
+		for _, r := range v {
+			if !(r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return false
+			}
+		}
+		return strings.Contains(v, ".")
+	}
+	return true
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
