@@ -17,6 +17,7 @@ import (
 
 	"github.com/nimbus-cloud/nimbus/internal/apigateway"
 	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/console"
 	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb"
 	"github.com/nimbus-cloud/nimbus/internal/edge"
@@ -169,7 +170,7 @@ func New(cfg config.Config) (*App, error) {
 	// Control plane by its signing name; invocations (unsigned user
 	// traffic to execute-api hosts and /restapis/{id}/{stage}/_user_request_/)
 	// by Match, before S3's route claims unsigned paths.
-	a.apigw = apigateway.New(apigateway.Options{KV: a.kv, Log: a.log, Logs: a.logs,
+	a.apigw = apigateway.New(apigateway.Options{KV: a.kv, Log: a.log, Logs: a.logs, Keys: a.keys, Endpoint: a.Endpoint,
 		Lambda: func(ctx context.Context, c apigateway.FunctionCall) (*apigateway.FunctionResult, error) {
 			res, err := a.lambda.Invoke(ctx, lambda.InvokeRequest{Account: c.Account, Region: c.Region,
 				FunctionName: c.FunctionName, Payload: c.Payload, Principal: "apigateway.amazonaws.com",
@@ -227,6 +228,12 @@ func New(cfg config.Config) (*App, error) {
 		Streaming: true,
 	})
 	// --- s3 (end) ---
+
+	// --- console (issue #8; begin) ---
+	// The web console at /_nimbus/: static assets; the browser signs its
+	// calls to the services above like any other client.
+	a.edge.SetConsole(console.Handler())
+	// --- console (end) ---
 
 	a.srv = &http.Server{
 		Handler:           a.edge,
