@@ -90,6 +90,13 @@ func (c *call) nonProxy(ctx context.Context, ig *Integration) {
 			}
 		}
 	case "AWS":
+		if !lambdaURIRE.MatchString(c.stageVarsIn(ig.URI)) {
+			var ok bool
+			if ans, ok = c.awsService(ctx, ig, body, ov); !ok {
+				return
+			}
+			break
+		}
 		payload := body
 		if len(bytes.TrimSpace(payload)) == 0 {
 			payload = []byte("{}")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
+	"github.com/nimbus-cloud/nimbus/internal/credentials"
 	"github.com/nimbus-cloud/nimbus/internal/protocol/restjson"
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 )
@@ -51,6 +52,12 @@ type Options struct {
 	// Logs receives execution logs and access logs when a stage enables
 	// them; nil writes none.
 	Logs LogSink
+	// Keys issues the temporary credentials AWS integrations with other
+	// services (DynamoDB actions, S3 paths) sign their requests with, and
+	// Endpoint is nimbus's own base URL they are sent to; without both,
+	// those integrations answer 500.
+	Keys     *credentials.Store
+	Endpoint func() string
 	// HTTPClient sends HTTP and HTTP_PROXY integration requests;
 	// a client without redirects when nil.
 	HTTPClient *http.Client
@@ -68,6 +75,9 @@ type Service struct {
 	now    func() time.Time
 	h      *restjson.Handler
 	logs   *logger
+	// keys and endpoint serve AWS integrations with other services.
+	keys     *serviceKeys
+	endpoint func() string
 
 	// deployments caches compiled snapshots by account/region/api/deployment:
 	// a deployment never changes once created.
@@ -92,6 +102,10 @@ func New(o Options) *Service {
 	if s.client == nil {
 		s.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
+	if o.Keys != nil {
+		s.keys = &serviceKeys{store: o.Keys}
+	}
+	s.endpoint = o.Endpoint
 	if o.Logs != nil {
 		s.logs = newLogger(o.Logs, s.log)
 	}
