@@ -49,7 +49,7 @@ func (c *call) requestTemplate(ig *Integration) (body []byte, ov *overrides, ok 
 		}
 		return c.body, nil, true
 	}
-	out, ov, err := renderTemplate(tmpl, &renderInput{body: c.body, path: c.params, query: c.query, header: c.header,
+	out, ov, err := c.s.renderTemplate(tmpl, &renderInput{body: c.body, path: c.params, query: c.query, header: c.header,
 		context: c.ctx, stageVars: c.t.stage.Variables})
 	if err != nil {
 		c.errorMsg = "Execution failed due to configuration error: mapping template: " + err.Error()
@@ -203,7 +203,7 @@ func (c *call) integrationResponse(ig *Integration, ans *backendAnswer) {
 	body := ans.body
 	ct, tmpl := pickTemplate(ir.ResponseTemplates, c.r.Header.Get("Accept"))
 	if tmpl != "" {
-		out, ov, err := renderTemplate(tmpl, &renderInput{body: ans.body, path: c.params, query: c.query, header: c.header,
+		out, ov, err := c.s.renderTemplate(tmpl, &renderInput{body: ans.body, path: c.params, query: c.query, header: c.header,
 			context: c.ctx, stageVars: c.t.stage.Variables})
 		if err != nil {
 			c.s.log.Info("response mapping failed", "request_id", c.info.ID, "err", err)

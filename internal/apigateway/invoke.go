@@ -70,6 +70,9 @@ func pathAPI(p string) (api, stage, rest string, ok bool) {
 	return parts[0], parts[1], rest, true
 }
 
+// maxPayload is API Gateway's 10 MB payload limit.
+const maxPayload = 10 << 20
+
 // InvokeHandler serves API invocations (unsigned user traffic).
 func (s *Service) InvokeHandler() http.Handler { return http.HandlerFunc(s.serveInvoke) }
 
@@ -206,6 +209,10 @@ func (c *call) serve() {
 		return
 	}
 	if !c.validate() {
+		return
+	}
+	if len(c.body) > maxPayload {
+		c.gateway("REQUEST_TOO_LARGE", "Request Too Long")
 		return
 	}
 	ig := c.method.MethodIntegration
@@ -381,7 +388,7 @@ func (c *call) gatewayStatus(typ, message string, status int) {
 		ctx := cloneContext(c.ctx)
 		ctx["error"] = map[string]any{"message": message, "messageString": string(msgJSON), "responseType": typ,
 			"validationErrorString": c.errorMsg}
-		out, _, err := renderTemplate(tmpl, &renderInput{body: c.body, path: c.params, query: c.query, header: c.header,
+		out, _, err := c.s.renderTemplate(tmpl, &renderInput{body: c.body, path: c.params, query: c.query, header: c.header,
 			context: ctx, stageVars: c.t.stage.Variables})
 		if err != nil {
 			body = defaultGatewayBody(message, msgJSON)

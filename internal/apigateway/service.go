@@ -83,6 +83,7 @@ type Service struct {
 	// a deployment never changes once created.
 	mu          sync.Mutex
 	deployments map[string]*compiled
+	templates   templateCache
 	// auth caches Lambda authorizer results by identity, for their TTL.
 	auth authCache
 	// quota counts requests per API key and usage plan.

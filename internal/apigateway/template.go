@@ -24,42 +24,41 @@ type overrides struct {
 	reqHeader map[string]string // integration request headers
 }
 
-// templates caches parsed templates by source: templates come from
+// templateCache keeps parsed templates by source: templates come from
 // deployments, which never change, and parsing is most of a small
-// template's cost.
-var templates sync.Map // string → *vtl.Template
+// template's cost. It stops growing at maxCachedTemplates.
+type templateCache struct {
+	m  sync.Map // string → *vtl.Template
+	mu sync.Mutex
+	n  int
+}
 
 const maxCachedTemplates = 4096
 
-var cachedTemplates struct {
-	sync.Mutex
-	n int
-}
-
-func parseTemplate(src string) (*vtl.Template, error) {
-	if t, ok := templates.Load(src); ok {
+func (tc *templateCache) parse(src string) (*vtl.Template, error) {
+	if t, ok := tc.m.Load(src); ok {
 		return t.(*vtl.Template), nil
 	}
 	t, err := vtl.Parse(src)
 	if err != nil {
 		return nil, err
 	}
-	cachedTemplates.Lock()
-	if cachedTemplates.n < maxCachedTemplates {
-		cachedTemplates.n++
-		templates.Store(src, t)
+	tc.mu.Lock()
+	if tc.n < maxCachedTemplates {
+		tc.n++
+		tc.m.Store(src, t)
 	}
-	cachedTemplates.Unlock()
+	tc.mu.Unlock()
 	return t, nil
 }
 
 // renderTemplate renders a mapping template. Templates with no Velocity
 // syntax (the console's {"statusCode": 200}) are their own output.
-func renderTemplate(tmpl string, in *renderInput) (string, *overrides, error) {
+func (s *Service) renderTemplate(tmpl string, in *renderInput) (string, *overrides, error) {
 	if !strings.ContainsAny(tmpl, "$#") {
 		return tmpl, nil, nil
 	}
-	t, err := parseTemplate(tmpl)
+	t, err := s.templates.parse(tmpl)
 	if err != nil {
 		return "", nil, err
 	}
