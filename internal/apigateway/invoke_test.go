@@ -2,7 +2,11 @@ package apigateway_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -176,4 +180,40 @@ func decode(t testing.TB, s string) map[string]any {
 		t.Fatalf("%v: %s", err, s)
 	}
 	return m
+}
+
+// TestConcurrentInvocations exercises the compiled-deployment and template
+// caches from many goroutines while a redeployment happens (run with -race).
+func TestConcurrentInvocations(t *testing.T) {
+	c := start(t)
+	b := c.newAPI(t, "concurrent")
+	b.method("/n/{id}", "GET", mock(`{"statusCode": 200}`), map[string]string{"application/json": `$input.params('id')`})
+	b.deploy("dev", nil)
+	errs := make(chan string, 8)
+	for w := 0; w < 8; w++ {
+		go func() {
+			for i := 0; i < 40; i++ {
+				id := strconv.Itoa(w*1000 + i)
+				req, _ := http.NewRequest("GET", c.invokeURL(b.api, "dev", "/n/"+id), nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || string(body) != id {
+					errs <- fmt.Sprintf("%d %s", resp.StatusCode, body)
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	b.deploy("dev", nil)
+	for w := 0; w < 8; w++ {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
 }
