@@ -18,21 +18,29 @@
 // with /{stage}/{path}, or /restapis/{api}/{stage}/_user_request_/{path} on
 // any host. Routing prefers a literal path part over {param} over
 // {proxy+}, and a method over ANY. Then: authorization (AWS_IAM needs a
-// signed request; API keys, usage plans and authorizers are not
-// implemented and refuse the request), the request validator (parameters,
-// then the body against the method's model: 400 {"message": "Invalid
-// request body"}), and the integration: AWS_PROXY (the Lambda proxy event,
-// version 1.0), AWS (Lambda non-proxy with request and response mapping
-// templates and selection patterns on errorMessage), MOCK, HTTP and
-// HTTP_PROXY. Errors API Gateway raises itself go through the API's
-// gateway responses (status, headers, template), so "Enable CORS" headers
-// appear on them.
+// signed request; CUSTOM runs the Lambda authorizer, TOKEN or REQUEST, and
+// evaluates its IAM policy, caching the answer by identity for the TTL),
+// the API key (x-api-key must be an enabled key in a usage plan that covers
+// the stage, within its quota), the request validator (parameters, then
+// the body against the method's model: 400 {"message": "Invalid request
+// body"}), and the integration: AWS_PROXY (the Lambda proxy event, version
+// 1.0), AWS (Lambda non-proxy with request and response mapping templates
+// and selection patterns on errorMessage; other services' actions and
+// paths, sent to nimbus's own endpoint signed with credentials issued for
+// the API's account), MOCK, HTTP and HTTP_PROXY. Errors API Gateway raises
+// itself go through the API's gateway responses (status, headers,
+// template), so "Enable CORS" headers appear on them. Access and execution
+// logs go to CloudWatch Logs in the background when the stage enables them.
+//
+// ImportRestApi, PutRestApi and GetExport translate between the stored
+// document and OpenAPI 3 / Swagger 2 with the x-amazon-apigateway-*
+// extensions.
 //
 // Lambda is reached through Options.Lambda (InvokeFunc), which the app
 // wiring binds to the Lambda service with the principal
 // apigateway.amazonaws.com and the execute-api source ARN, so a function's
 // resource policy decides, as in AWS.
 //
-// Mapping templates are Velocity (package vtl); templates without Velocity
-// syntax are used as they are.
+// Mapping templates are Velocity (package vtl), parsed once and cached;
+// templates without Velocity syntax are used as they are.
 package apigateway
