@@ -46,7 +46,8 @@ aws() {
 step() { printf '==> %s\n' "$*"; }
 
 BUILD=$(mktemp -d)
-trap 'rm -rf "$BUILD"' EXIT
+# On a failure, stop the steps still running before removing their files.
+trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$BUILD"' EXIT
 
 # The account the ARNs name. Without STS (an older nimbus), nimbus's default.
 ACCOUNT_ID=$(AWS_MAX_ATTEMPTS=1 aws sts get-caller-identity --query Account --output text 2>/dev/null) || ACCOUNT_ID=000000000000
