@@ -81,6 +81,12 @@ func TestControlPlane(t *testing.T) {
 	if got.MethodIntegration == nil || got.MethodIntegration.IntegrationResponses["200"].StatusCode == nil || got.MethodResponses["200"].StatusCode == nil {
 		t.Fatalf("GetMethod: %+v", got)
 	}
+	plain := must[*apigateway.GetResourcesOutput](t)(c.gw.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: api.Id}))
+	for _, r := range plain.Items {
+		if m, ok := r.ResourceMethods["GET"]; *r.Path == "/notes" && (!ok || m.HttpMethod != nil) {
+			t.Fatalf("GetResources without embed lists methods as {}: %+v", r.ResourceMethods)
+		}
+	}
 	embedded := must[*apigateway.GetResourcesOutput](t)(c.gw.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: api.Id, Embed: []string{"methods"}}))
 	for _, r := range embedded.Items {
 		if *r.Path == "/notes" && r.ResourceMethods["GET"].MethodIntegration == nil {

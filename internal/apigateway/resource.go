@@ -51,7 +51,7 @@ func resourceView(r *Resource, embed []string) *Resource {
 	}
 	out.ResourceMethods = map[string]*Method{}
 	for m := range r.ResourceMethods {
-		out.ResourceMethods[m] = nil
+		out.ResourceMethods[m] = &Method{stub: true}
 	}
 	return &out
 }

@@ -1,6 +1,9 @@
 package apigateway
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // The documents below are API Gateway's wire shapes (camelCase JSON): the
 // control plane returns them as they are stored, and a deployment is a
@@ -53,6 +56,18 @@ type Method struct {
 	MethodResponses     map[string]*MethodResponse `json:"methodResponses,omitempty"`
 	MethodIntegration   *Integration               `json:"methodIntegration,omitempty"`
 	AuthorizationScopes []string                   `json:"authorizationScopes,omitempty"`
+	// stub marks the empty method objects GetResources lists without
+	// embed=methods; it encodes as {}.
+	stub bool
+}
+
+// MarshalJSON writes a stub as {}, like AWS's GetResources without embed.
+func (m *Method) MarshalJSON() ([]byte, error) {
+	if m.stub {
+		return []byte("{}"), nil
+	}
+	type plain Method
+	return json.Marshal((*plain)(m))
 }
 
 // MethodResponse declares a status code a method may answer with.
