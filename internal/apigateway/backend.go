@@ -3,6 +3,7 @@ package apigateway
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -36,6 +37,17 @@ type backendAnswer struct {
 func (c *call) requestTemplate(ig *Integration) (body []byte, ov *overrides, ok bool) {
 	ct := mediaType(c.r.Header.Get("Content-Type"))
 	tmpl, found := ig.RequestTemplates[ct]
+	in := c.body
+	// A binary payload reaches a template (or a CONVERT_TO_TEXT
+	// passthrough) base64-encoded, as AWS hands it on.
+	if c.isBinary(ct) && (found || ig.ContentHandling == "CONVERT_TO_TEXT") {
+		in = []byte(base64.StdEncoding.EncodeToString(c.body))
+	}
+	if !c.isBinary(ct) && ig.ContentHandling == "CONVERT_TO_BINARY" {
+		if b, err := base64.StdEncoding.DecodeString(string(c.body)); err == nil {
+			in = b
+		}
+	}
 	if !found {
 		switch ig.PassthroughBehavior {
 		case "NEVER":
@@ -47,9 +59,9 @@ func (c *call) requestTemplate(ig *Integration) (body []byte, ov *overrides, ok 
 				return nil, nil, false
 			}
 		}
-		return c.body, nil, true
+		return in, nil, true
 	}
-	out, ov, err := c.s.renderTemplate(tmpl, &renderInput{body: c.body, path: c.params, query: c.query, header: c.header,
+	out, ov, err := c.s.renderTemplate(tmpl, &renderInput{body: in, path: c.params, query: c.query, header: c.header,
 		context: c.ctx, stageVars: c.t.stage.Variables})
 	if err != nil {
 		c.errorMsg = "Execution failed due to configuration error: mapping template: " + err.Error()
@@ -201,7 +213,26 @@ func (c *call) integrationResponse(ig *Integration, ans *backendAnswer) {
 		}
 	}
 	body := ans.body
+	switch ir.ContentHandling {
+	case "CONVERT_TO_BINARY":
+		text := bytes.TrimSpace(body)
+		var s string
+		if json.Unmarshal(text, &s) == nil {
+			text = []byte(s) // a Lambda function's answer is a JSON string
+		}
+		if b, err := base64.StdEncoding.DecodeString(string(text)); err == nil {
+			body = b
+		}
+	case "CONVERT_TO_TEXT":
+		body = []byte(base64.StdEncoding.EncodeToString(body))
+	}
 	ct, tmpl := pickTemplate(ir.ResponseTemplates, c.r.Header.Get("Accept"))
+	if ir.ContentHandling == "CONVERT_TO_BINARY" {
+		tmpl = "" // the converted payload goes out as is
+		if a := mediaType(strings.Split(c.r.Header.Get("Accept"), ",")[0]); c.isBinary(a) {
+			ct = a
+		}
+	}
 	if tmpl != "" {
 		out, ov, err := c.s.renderTemplate(tmpl, &renderInput{body: ans.body, path: c.params, query: c.query, header: c.header,
 			context: c.ctx, stageVars: c.t.stage.Variables})

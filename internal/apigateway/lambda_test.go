@@ -201,3 +201,39 @@ func TestRequestParameterValidation(t *testing.T) {
 		t.Fatalf("present: %d %s", r.status, r.body)
 	}
 }
+
+func TestBinaryContentHandling(t *testing.T) {
+	c := start(t)
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/image" {
+			io.WriteString(w, base64.StdEncoding.EncodeToString([]byte("\x89PNG\x00")))
+			return
+		}
+		w.Write(body)
+	}))
+	defer backend.Close()
+	b := c.newAPI(t, "binary")
+	must[*apigateway.UpdateRestApiOutput](t)(c.gw.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: &b.api,
+		PatchOperations: []types.PatchOperation{{Op: types.OpAdd, Path: aws.String("/binaryMediaTypes/image~1png")}}}))
+	// A binary upload reaches a template base64-encoded.
+	b.method("/upload", "POST", apigateway.PutIntegrationInput{Type: types.IntegrationTypeHttp, IntegrationHttpMethod: aws.String("POST"),
+		Uri: aws.String(backend.URL + "/echo"), RequestTemplates: map[string]string{"image/png": `{"data": "$input.body"}`}}, nil)
+	// A base64 answer converted to binary.
+	rid := b.resource("/image")
+	b.method("/image", "GET", apigateway.PutIntegrationInput{Type: types.IntegrationTypeHttp, IntegrationHttpMethod: aws.String("GET"),
+		Uri: aws.String(backend.URL + "/image")}, nil)
+	must[*apigateway.UpdateIntegrationResponseOutput](t)(c.gw.UpdateIntegrationResponse(ctx, &apigateway.UpdateIntegrationResponseInput{RestApiId: &b.api, ResourceId: &rid,
+		HttpMethod: aws.String("GET"), StatusCode: aws.String("200"),
+		PatchOperations: []types.PatchOperation{{Op: types.OpReplace, Path: aws.String("/contentHandling"), Value: aws.String("CONVERT_TO_BINARY")}}}))
+	b.deploy("v1", nil)
+
+	r := c.do(t, "POST", c.invokeURL(b.api, "v1", "/upload"), "\x00\x01\x02", "Content-Type", "image/png")
+	if r.status != 200 || r.body != `{"data": "AAEC"}` {
+		t.Fatalf("binary request: %d %q", r.status, r.body)
+	}
+	r = c.do(t, "GET", c.invokeURL(b.api, "v1", "/image"), "", "Accept", "image/png")
+	if r.status != 200 || r.body != "\x89PNG\x00" || r.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("binary response: %d %q %v", r.status, r.body, r.header)
+	}
+}
