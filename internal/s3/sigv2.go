@@ -85,18 +85,29 @@ func stringToSignV2(r *http.Request, q url.Values, t target) string {
 	b.WriteByte('\n')
 	b.WriteString(q.Get("Expires"))
 	b.WriteByte('\n')
-	var amz []string
-	for k := range r.Header {
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "x-amz-") {
-			amz = append(amz, lk)
+	// x-amz-* headers, and the x-amz-* query parameters a pre-signed URL
+	// carries instead (botocore signs x-amz-security-token as a header and
+	// moves it to the query: temporary credentials, as in Lambda).
+	amzv := map[string][]string{}
+	for k, v := range r.Header {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") {
+			amzv[lk] = append(amzv[lk], v...)
 		}
+	}
+	for k, v := range q {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") {
+			amzv[lk] = append(amzv[lk], v...)
+		}
+	}
+	amz := make([]string, 0, len(amzv))
+	for k := range amzv {
+		amz = append(amz, k)
 	}
 	sort.Strings(amz)
 	for _, k := range amz {
 		b.WriteString(k)
 		b.WriteByte(':')
-		b.WriteString(strings.Join(r.Header.Values(k), ","))
+		b.WriteString(strings.Join(amzv[k], ","))
 		b.WriteByte('\n')
 	}
 	// The canonical resource: the path as sent (with the bucket first for

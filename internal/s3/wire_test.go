@@ -427,6 +427,19 @@ func TestPresignedV2(t *testing.T) {
 	if st, body := get(sign("/sigv2/a%20b.txt", time.Now().Add(-time.Minute).Unix(), "test")); st != 403 || !strings.Contains(body, "Request has expired") {
 		t.Fatalf("expired: %d %s", st, body)
 	}
+	// Temporary credentials (boto3 in Lambda): botocore signs
+	// x-amz-security-token as a header, then moves it to the query.
+	tok := "nimbus/token+="
+	m := hmac.New(sha1.New, []byte("test"))
+	fmt.Fprintf(m, "GET\n\n\n%d\nx-amz-security-token:%s\n/sigv2/a%%20b.txt", future, tok)
+	u := fmt.Sprintf("%s/sigv2/a%%20b.txt?AWSAccessKeyId=test&Expires=%d&Signature=%s&x-amz-security-token=%s", e.URL, future,
+		url.QueryEscape(base64.StdEncoding.EncodeToString(m.Sum(nil))), url.QueryEscape(tok))
+	if st, body := get(u); st != 200 || body != "v2 body" {
+		t.Fatalf("with a session token: %d %s", st, body)
+	}
+	if st, body := get(sign("/sigv2/a%20b.txt", future, "test") + "&x-amz-security-token=x"); st != 403 || !strings.Contains(body, "SignatureDoesNotMatch") {
+		t.Fatalf("a token the signature does not cover: %d %s", st, body)
+	}
 }
 
 // A client that disconnects in the middle of a PUT leaves nothing behind:
