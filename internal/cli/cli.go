@@ -1,5 +1,5 @@
 // Package cli is nimbus's command line: `nimbus [serve] [flags]`,
-// `nimbus version`, `nimbus help`.
+// `nimbus demo polly-notes`, `nimbus version`, `nimbus help`.
 package cli
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	"github.com/nimbus-cloud/nimbus/internal/app"
 	"github.com/nimbus-cloud/nimbus/internal/config"
+	"github.com/nimbus-cloud/nimbus/internal/demo"
 	"github.com/nimbus-cloud/nimbus/internal/version"
 )
 
@@ -20,6 +21,7 @@ const usage = `nimbus runs a local AWS serverless cloud on one port.
 
 Usage:
   nimbus [serve] [flags]   start the server (the default command)
+  nimbus demo polly-notes  deploy the course's Polly Notes app and print what to try
   nimbus version           print the version
   nimbus help              print this help
 
@@ -39,6 +41,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
+	case "demo":
+		return demo.Main(ctx, args, stdout, stderr, "http://"+env("NIMBUS_ADDR", config.DefaultAddr), demoStart(stderr))
 	case "version":
 		fmt.Fprintln(stdout, "nimbus", version.String())
 		return 0
@@ -144,4 +148,30 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// demoStart starts the nimbus `nimbus demo` deploys into when none is
+// listening: the default configuration (data saved in the default data
+// directory), without a line per request so the demo's output stays readable.
+func demoStart(stderr io.Writer) demo.StartFunc {
+	return func() (string, func() error, error) {
+		cfg := config.Config{
+			Addr:        env("NIMBUS_ADDR", config.DefaultAddr),
+			DataDir:     env("NIMBUS_DATA", ""),
+			Region:      env("NIMBUS_REGION", config.DefaultRegion),
+			Auth:        config.AuthAccept,
+			LogOutput:   stderr,
+			LogLevel:    "warn",
+			NoAccessLog: true,
+		}
+		a, err := app.New(cfg)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := a.Start(); err != nil {
+			a.Close()
+			return "", nil, err
+		}
+		return a.Endpoint(), a.Close, nil
+	}
 }
