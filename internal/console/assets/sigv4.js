@@ -79,7 +79,10 @@ export async function sign(creds, req, now = new Date()) {
   const day = date.slice(0, 8);
   const payloadHash = req.unsignedPayload ? "UNSIGNED-PAYLOAD" : await sha256Hex(req.body);
   const headers = { ...req.headers, host: req.host, "x-amz-date": date };
-  if (req.service === "s3") headers["x-amz-content-sha256"] = payloadHash;
+  // Sent for every service, not only S3: nimbus streams some request
+  // bodies (Lambda's) past the edge, which then verifies the signature
+  // against this declared hash.
+  headers["x-amz-content-sha256"] = payloadHash;
   if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
   const lower = {};
   for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = String(v).trim().replace(/\s+/g, " ");
