@@ -329,6 +329,21 @@ func TestConsole(t *testing.T) {
 			t.Fatalf("the MP3 plays %.2f s", d)
 		}
 		b.shot("41-s3-objects")
+
+		// Upload through the file input; the SDK reads back the same bytes.
+		up := filepath.Join(t.TempDir(), "upload.txt")
+		os.WriteFile(up, []byte("uploaded from the console\n"), 0o644)
+		b.run("upload", chromedp.SetUploadFiles(chromedp.ID("up-file"), []string{up}), set("up-key", "from console.txt"), click("#up-run"))
+		b.status("#s3-status")
+		b.waitText("#object-list", "from console.txt")
+		obj, err := s3c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("notes-mp3"), Key: aws.String("student/from console.txt")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(obj.Body)
+		if string(body) != "uploaded from the console\n" || aws.ToString(obj.ContentType) != "text/plain" {
+			t.Fatalf("uploaded object: %q %q", body, aws.ToString(obj.ContentType))
+		}
 	})
 
 	t.Run("polly", func(t *testing.T) {
