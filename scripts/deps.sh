@@ -10,6 +10,7 @@
 #   node        Lambda's Node.js runtimes (Debian's nodejs)
 #   zip         the course's deploy scripts package functions with it
 #   aws         the AWS CLI the tests and examples drive (Debian's awscli)
+#   chromium    headless browser for the web console's tests (internal/console/browsertest)
 # and boto3 for Python functions (Lambda's Python runtime ships it on AWS).
 # Other services add their packages to the table below.
 set -euo pipefail
@@ -25,6 +26,7 @@ declare -A want=(
 	[node]=nodejs
 	[zip]=zip
 	[aws]=awscli
+	[chromium]=chromium
 )
 
 missing=()
