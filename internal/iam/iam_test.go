@@ -454,6 +454,10 @@ func TestUsersAndAccessKeys(t *testing.T) {
 	if err != nil || aws.ToString(me.User.UserName) != "deployer" {
 		t.Fatalf("get user (self): %+v %v", me, err)
 	}
+	rootUser, err := c.GetUser(ctx, &iam.GetUserInput{})
+	if err != nil || aws.ToString(rootUser.User.Arn) != "arn:aws:iam::000000000000:root" || aws.ToString(rootUser.User.UserId) != "000000000000" || rootUser.User.UserName != nil {
+		t.Fatalf("get user (root): %+v %v", rootUser, err)
+	}
 	lk, _ = c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("deployer")})
 	for _, m := range lk.AccessKeyMetadata {
 		if _, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("deployer"), AccessKeyId: m.AccessKeyId}); err != nil {

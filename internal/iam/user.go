@@ -30,8 +30,8 @@ type keyRec struct {
 
 // User is a user as IAM returns it.
 type User struct {
-	Path       string    `xml:"Path"`
-	UserName   string    `xml:"UserName"`
+	Path       string    `xml:"Path,omitempty"` // absent for the root user, as IAM
+	UserName   string    `xml:"UserName,omitempty"`
 	UserId     string    `xml:"UserId"`
 	Arn        string    `xml:"Arn"`
 	CreateDate time.Time `xml:"CreateDate"`
