@@ -113,17 +113,18 @@ role() { # FUNCTION: prints the ARN of its role
 		echo "arn:aws:iam::$ACCOUNT_ID:role/$role"
 		return
 	fi
-	if ! aws iam get-role --role-name "$role" >/dev/null 2>&1; then
+	local arn
+	if ! arn=$(aws iam get-role --role-name "$role" --query Role.Arn --output text 2>/dev/null); then
 		step "creating role $role" >&2
-		aws iam create-role --role-name "$role" \
-			--assume-role-policy-document file://iam/lambda-trust-policy.json >/dev/null
+		arn=$(aws iam create-role --role-name "$role" \
+			--assume-role-policy-document file://iam/lambda-trust-policy.json --query Role.Arn --output text)
 	fi
 	sed -e "s/\${REGION}/$REGION/g" -e "s/\${ACCOUNT_ID}/$ACCOUNT_ID/g" \
 		-e "s/\${TABLE_NAME}/$TABLE_NAME/g" -e "s/\${MP3_BUCKET_NAME}/$MP3_BUCKET/g" \
 		"iam/$1-policy.json" >"$BUILD/$1-policy.json"
 	aws iam put-role-policy --role-name "$role" --policy-name "PollyNotes-$1" \
 		--policy-document "file://$BUILD/$1-policy.json"
-	aws iam get-role --role-name "$role" --query Role.Arn --output text
+	echo "$arn"
 }
 
 lambda_function() { # FUNCTION: creates it, or updates its code
