@@ -249,11 +249,49 @@ func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		info.Body = body
 	}
-	if err := e.auth.check(r, info, body, rt.Streaming, rt.Public, start); err != nil {
+	streaming := rt.Streaming
+	if streaming && e.auth.strict && r.Header.Get("Authorization") != "" && r.Header.Get("X-Amz-Content-Sha256") == "" {
+		// The SDKs sign the body's SHA-256 without sending it for every
+		// service but S3 (Lambda's CreateFunction, Invoke): to verify them
+		// the edge has to hash the body, so it buffers it here and hands
+		// the service the same bytes. Only in strict mode; bounded.
+		var aerr *awserr.Error
+		body, aerr = readRaw(r, maxStreamingHashBytes)
+		if aerr != nil {
+			rt.WriteError(w, r, aerr)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		streaming = false
+	}
+	if err := e.auth.check(r, info, body, streaming, rt.Public, start); err != nil {
 		rt.WriteError(w, r, authError(err, rt.AuthFamily))
 		return
 	}
 	rt.Handler.ServeHTTP(w, r.WithContext(request.With(r.Context(), info)))
+}
+
+// maxStreamingHashBytes bounds the body of a streaming route the edge
+// buffers to verify its signature: Lambda's largest request (a 50 MB zip
+// in base64 JSON) fits.
+const maxStreamingHashBytes = 70 << 20
+
+// readRaw reads the body as sent (still encoded: the signature covers
+// those bytes) within limit.
+func readRaw(r *http.Request, limit int64) ([]byte, *awserr.Error) {
+	if r.ContentLength > limit {
+		return nil, &awserr.Error{Code: "RequestEntityTooLargeException", Status: http.StatusRequestEntityTooLarge,
+			Message: fmt.Sprintf("Request must be smaller than %d bytes", limit)}
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, &awserr.Error{Code: "SerializationException", Message: "Could not read the request body: " + err.Error()}
+	}
+	if int64(len(b)) > limit {
+		return nil, &awserr.Error{Code: "RequestEntityTooLargeException", Status: http.StatusRequestEntityTooLarge,
+			Message: fmt.Sprintf("Request must be smaller than %d bytes", limit)}
+	}
+	return b, nil
 }
 
 // readBody reads the whole body within the size limit, gunzipping it when

@@ -2,12 +2,19 @@ package edge
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/config"
@@ -175,5 +182,47 @@ func TestConsoleHook(t *testing.T) {
 	}
 	if rec := get("/_nimbus/health"); !strings.Contains(rec.Body.String(), `"status":"running"`) {
 		t.Fatalf("health: %s", rec.Body.String())
+	}
+}
+
+// SDKs sign the body's hash without sending X-Amz-Content-Sha256 for
+// services other than S3; a streaming route (Lambda) in strict mode must
+// still verify them, and hand the service the whole body.
+func TestStreamingRouteVerifiesSignedBody(t *testing.T) {
+	cfg := config.Config{Memory: true, LogOutput: io.Discard, Auth: config.AuthStrict,
+		Credentials: []config.Credential{{AccessKey: "AKIDSTREAM", Secret: "secret"}}}.WithDefaults()
+	keys := credentials.NewStore()
+	keys.Add(credentials.Key{AccessKey: "AKIDSTREAM", Secret: "secret", Account: cfg.Account})
+	e := New(cfg, "test", keys)
+	e.Handle(&Route{Name: "lambda", SigningNames: []string{"lambda"}, Streaming: true,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			w.Write(b)
+		}),
+		WriteError: func(w http.ResponseWriter, r *http.Request, e *awserr.Error) {
+			w.WriteHeader(e.HTTPStatus())
+			io.WriteString(w, e.Code)
+		}})
+	e.SetReady()
+	send := func(signed, sent string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "http://127.0.0.1:4566/2015-03-31/functions/f/invocations", strings.NewReader(sent))
+		sum := sha256.Sum256([]byte(signed))
+		err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKIDSTREAM", SecretAccessKey: "secret"},
+			r, hex.EncodeToString(sum[:]), "lambda", "us-east-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Header.Get("X-Amz-Content-Sha256") != "" {
+			t.Fatal("the signer sent X-Amz-Content-Sha256; the test needs a request without it")
+		}
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, r)
+		return w
+	}
+	if w := send(`{"a":1}`, `{"a":1}`); w.Code != 200 || w.Body.String() != `{"a":1}` {
+		t.Fatalf("signed body: %d %s", w.Code, w.Body)
+	}
+	if w := send(`{"a":1}`, `{"a":2}`); w.Code == 200 || !strings.Contains(w.Body.String(), "SignatureDoesNotMatch") && !strings.Contains(w.Body.String(), "InvalidSignature") {
+		t.Fatalf("altered body: %d %s", w.Code, w.Body)
 	}
 }
