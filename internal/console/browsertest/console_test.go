@@ -314,6 +314,13 @@ func TestConsole(t *testing.T) {
 		b.open("#/logs/" + "%2Faws%2Flambda%2Fecho")
 		b.waitText("#log-events", `got {"NoteId": 1, "UserId": "student"}`)
 		b.shot("31-logs-events")
+
+		// Live tail: an invocation made elsewhere appears without reloading.
+		b.run("live tail", click("#log-live"))
+		if _, err := lam.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`{"tail": "live"}`)}); err != nil {
+			t.Fatal(err)
+		}
+		b.waitText("#log-events", `got {"tail": "live"}`)
 	})
 
 	t.Run("s3", func(t *testing.T) {
