@@ -59,6 +59,9 @@ type Result struct {
 // Deploy writes the Polly Notes example to o.Dir and runs its deploy.sh
 // against o.Endpoint. It needs bash, zip and the AWS CLI on PATH.
 func Deploy(ctx context.Context, o Options) (*Result, error) {
+	if entries, err := os.ReadDir(o.Dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("%s is not empty: give the demo an empty or new directory", o.Dir)
+	}
 	for _, prog := range []string{"bash", "zip", "aws"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			return nil, fmt.Errorf("the demo runs the course's commands and needs %s on PATH (%s)", prog, installHint(prog))
@@ -122,12 +125,8 @@ func installHint(prog string) string {
 	return "install it with your package manager"
 }
 
-// extract writes files to dir, which must be empty or missing, keeping
-// deploy.sh executable.
+// extract writes files to dir, keeping deploy.sh executable.
 func extract(files fs.FS, dir string) error {
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%s is not empty: give the demo an empty or new directory", dir)
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
