@@ -276,6 +276,17 @@ func TestConsole(t *testing.T) {
 		}
 		b.shot("11-dynamodb-items")
 
+		// Paging: a second item, a Scan one item at a time.
+		b.run("put a second item", set("put-item", `{"UserId":{"S":"newbie"},"NoteId":{"N":"2"},"Note":{"S":"second"}}`), click("#put-run"))
+		b.status("#put-status")
+		b.run("scan by one", set("scan-limit", "1"), click("#scan-run"))
+		b.status("#ddb-status")
+		b.waitText("#ddb-meta", "more available")
+		b.run("next page", click("#ddb-next"))
+		if got := b.status("#ddb-status"); !strings.Contains(got, "Scan returned 1 more item") {
+			t.Fatalf("next page: %s", got)
+		}
+
 		// What the console wrote is what the SDK reads.
 		out, err := dynamodb.NewFromConfig(cfg).GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("Notes"),
 			Key: map[string]ddbtypes.AttributeValue{"UserId": &ddbtypes.AttributeValueMemberS{Value: "student"}, "NoteId": &ddbtypes.AttributeValueMemberN{Value: "1"}}})

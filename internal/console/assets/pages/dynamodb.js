@@ -94,13 +94,23 @@ async function renderTable(main, name) {
   const items = h("div", { id: "ddb-items" });
   const out = h("p", { class: "status", id: "ddb-status" });
   const meta = h("p", { class: "muted", id: "ddb-meta" });
-  let last = null;
 
+  // exec runs a Scan or Query and shows the page of items it returns,
+  // with a button for the next page when there is one.
+  const exec = async (op, input) => {
+    const res = await dynamodb(op, input);
+    showItems(res, op);
+    if (res.LastEvaluatedKey) {
+      const next = h("button", { class: "secondary", id: "ddb-next", onclick: () => run(next, out, () => exec(op, { ...input, ExclusiveStartKey: res.LastEvaluatedKey })
+        .then((r) => `${op} returned ${r.Count} more item(s).`)) }, "Next page");
+      items.append(next);
+    }
+    return res;
+  };
   const showItems = (res, what) => {
     const cols = [...keys];
     for (const it of res.Items) for (const k of Object.keys(it)) if (!cols.includes(k)) cols.push(k);
     meta.textContent = `${what}: ${res.Count} item(s), ${res.ScannedCount} scanned` + (res.LastEvaluatedKey ? " — more available" : "");
-    last = res;
     clear(items, table([
       ...cols.map((c) => ({ label: c, get: (it) => show(it[c]) })),
       { label: "", get: (it) => h("button", { class: "danger", onclick: (ev) => run(ev.target, out, async () => {
@@ -115,8 +125,7 @@ async function renderTable(main, name) {
   const limit = h("input", { id: "scan-limit", type: "number", value: "50", min: "1" });
   const scanBtn = h("button", { id: "scan-run", onclick: () => run(scanBtn, out, scan) }, "Scan");
   async function scan() {
-    const res = await dynamodb("Scan", { TableName: name, Limit: Number(limit.value) || undefined });
-    showItems(res, "Scan");
+    const res = await exec("Scan", { TableName: name, Limit: Number(limit.value) || undefined });
     return `Scanned ${res.ScannedCount} item(s).`;
   }
 
@@ -157,8 +166,7 @@ async function renderTable(main, name) {
         input.KeyConditionExpression += " AND #sk BETWEEN :sk AND :sk2";
       } else input.KeyConditionExpression += ` AND #sk ${op.value} :sk`;
     }
-    const res = await dynamodb("Query", input);
-    showItems(res, "Query");
+    const res = await exec("Query", input);
     return `Query returned ${res.Count} item(s).`;
   }) }, "Query");
 
