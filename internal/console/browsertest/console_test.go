@@ -159,6 +159,16 @@ func (b *browser) status(sel string) string {
 	return res
 }
 
+// statusErr waits for the status line sel to report an error containing want.
+func (b *browser) statusErr(sel, want string) {
+	b.t.Helper()
+	res := pollValue[string](b, "wait for "+sel, fmt.Sprintf(`(() => { const e = document.querySelector(%q);
+		return e && (e.classList.contains("ok") || e.classList.contains("error")) ? e.className + "|" + e.textContent : null })()`, sel))
+	if !strings.HasPrefix(res, "status error") || !strings.Contains(res, want) {
+		b.t.Fatalf("%s: %s, want an error with %q", sel, res, want)
+	}
+}
+
 // waitText waits until sel's text contains want.
 func (b *browser) waitText(sel, want string) {
 	b.t.Helper()
@@ -263,6 +273,9 @@ func TestConsole(t *testing.T) {
 		b.status("#ct-status")
 		b.waitText("#ddb-table-list", "GSI ByNote")
 		b.shot("10-dynamodb-tables")
+		// AWS's own errors reach the page.
+		b.run("create it again", click("#ct-create"))
+		b.statusErr("#ct-status", "ResourceInUseException: Table already exists: Notes")
 
 		b.open("#/dynamodb/Notes")
 		b.run("put an item",
@@ -308,6 +321,8 @@ func TestConsole(t *testing.T) {
 		b.waitText("#fn-list", "python3.12")
 		b.shot("20-lambda-functions")
 		b.open("#/lambda/echo")
+		b.run("bad JSON", set("invoke-event", `{"UserId": `), click("#invoke-run"))
+		b.statusErr("#invoke-status", "The event is not valid JSON")
 		b.run("invoke", set("invoke-event", `{"UserId": "student", "NoteId": 1}`),
 			click("#invoke-run"))
 		b.status("#invoke-status")

@@ -58,11 +58,15 @@ async function renderFunction(main, name) {
     if (ferr) throw new Error(`Function error (${ferr}) after ${ms} ms — see the result and the log.`);
     return `Status ${res.status}, ${ms} ms round trip (version ${res.headers.get("x-amz-executed-version") || "$LATEST"}).`;
   }) }, "Invoke");
+  const fmt = h("button", { class: "secondary", id: "invoke-format", onclick: () => run(null, out, async () => {
+    try { event.value = pretty(JSON.parse(event.value)); } catch (e) { throw new Error("The event is not valid JSON: " + e.message); }
+    return "Formatted.";
+  }) }, "Format JSON");
 
   clear(main,
     h("h1", {}, link("#/lambda", "Lambda"), " / ", name),
     h("div", { class: "cols" },
-      section("Invoke", h("p", { class: "muted" }, "Event (JSON):"), event, btn, out,
+      section("Invoke", h("p", { class: "muted" }, "Event (JSON):"), event, h("div", { class: "row" }, btn, fmt), out,
         h("h2", {}, "Result"), result, h("h2", {}, "Log tail"), tail),
       section("Configuration", table([
         { label: "Setting", get: (r) => r[0] }, { label: "Value", get: (r) => r[1] },
