@@ -8,8 +8,10 @@
 # updates the functions' code, the web files and redeploys the API.
 #
 # Environment:
-#   ENDPOINT        nimbus's endpoint (default http://localhost:4566); set it
-#                   to the empty string to deploy to real AWS
+#   ENDPOINT        nimbus's endpoint (default http://localhost:4566); the
+#                   empty string leaves the CLI's own endpoints (real AWS:
+#                   untested there, and an account's Block Public Access
+#                   refuses the web bucket's public-read policy)
 #   AWS_DEFAULT_REGION  region (default us-east-1)
 #   TABLE_NAME      DynamoDB table (default Notes)
 #   MP3_BUCKET      bucket for the dictated MP3s (default pollynotes-mp3-ACCOUNT)
