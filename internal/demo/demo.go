@@ -265,7 +265,9 @@ Try the API:
   curl -X DELETE %[1]s/notes/6
   curl -i -X OPTIONS %[1]s/notes -H 'Origin: http://example.com' -H 'Access-Control-Request-Method: POST'
 
-The lab's dictate call, from the example's directory:
+The lab's dictate call, from the example's directory (nimbus accepts any
+credentials: without a configured CLI, first
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1):
   cd %[3]s
   aws --endpoint-url %[4]s lambda invoke --function-name dictate --payload fileb://event.json response.txt
   cat response.txt

@@ -122,6 +122,12 @@ func TestPollyNotes(t *testing.T) {
 	if err != nil || item.Item["Note"].(*ddbtypes.AttributeValueMemberS).Value != "hello from the test" {
 		t.Fatalf("the saved note: %v %v", err, item)
 	}
+	// ...and now createUpdate has a log group: its absence above meant it
+	// had not run.
+	groups, err = logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/createUpdate")})
+	if err != nil || len(groups.LogGroups) != 1 {
+		t.Fatalf("createUpdate's log group after it ran: %v %v", err, groups)
+	}
 
 	// A browser's preflight.
 	res = do(t, "OPTIONS", api+"/notes", "", "Origin", "http://example.com", "Access-Control-Request-Method", "POST",
