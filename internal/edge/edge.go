@@ -239,10 +239,11 @@ func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	info.Service = rt.Name
 
-	var body []byte
+	// raw is the body as sent: what the signature's payload hash covers.
+	var body, raw []byte
 	if !rt.Streaming {
 		var aerr *awserr.Error
-		body, aerr = e.readBody(r)
+		body, raw, aerr = e.readBody(r)
 		if aerr != nil {
 			rt.WriteError(w, r, aerr)
 			return
@@ -256,15 +257,15 @@ func (e *Edge) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		// the edge has to hash the body, so it buffers it here and hands
 		// the service the same bytes. Only in strict mode; bounded.
 		var aerr *awserr.Error
-		body, aerr = readRaw(r, maxStreamingHashBytes)
+		raw, aerr = readRaw(r, maxStreamingHashBytes)
 		if aerr != nil {
 			rt.WriteError(w, r, aerr)
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = io.NopCloser(bytes.NewReader(raw))
 		streaming = false
 	}
-	if err := e.auth.check(r, info, body, streaming, rt.Public, start); err != nil {
+	if err := e.auth.check(r, info, raw, streaming, rt.Public, start); err != nil {
 		rt.WriteError(w, r, authError(err, rt.AuthFamily))
 		return
 	}
@@ -295,37 +296,48 @@ func readRaw(r *http.Request, limit int64) ([]byte, *awserr.Error) {
 }
 
 // readBody reads the whole body within the size limit, gunzipping it when
-// Content-Encoding says gzip.
-func (e *Edge) readBody(r *http.Request) ([]byte, *awserr.Error) {
+// Content-Encoding says gzip. It returns the decoded body and the bytes as
+// sent (what a SigV4 payload hash covers); they are the same slice unless
+// the body was compressed. The Content-Encoding header stays: SDKs sign it.
+func (e *Edge) readBody(r *http.Request) (body, raw []byte, _ *awserr.Error) {
 	limit := e.cfg.MaxRequestBytes
 	tooLarge := &awserr.Error{Code: "RequestEntityTooLargeException", Status: http.StatusRequestEntityTooLarge,
 		Message: fmt.Sprintf("Request must be smaller than %d bytes for the %s operation", limit, r.Header.Get("X-Amz-Target"))}
 	if r.ContentLength > limit {
-		return nil, tooLarge
-	}
-	var src io.Reader = r.Body
-	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
-		zr, err := gzip.NewReader(io.LimitReader(r.Body, limit+1))
-		if err != nil {
-			return nil, &awserr.Error{Code: "SerializationException", Message: "Request body is not valid gzip: " + err.Error()}
-		}
-		defer zr.Close()
-		src = zr
-		r.Header.Del("Content-Encoding")
+		return nil, nil, tooLarge
 	}
 	size := r.ContentLength
 	if size < 0 || size > 1<<20 {
 		size = 512
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	n, err := buf.ReadFrom(io.LimitReader(src, limit+1))
+	read := func(src io.Reader, hint int64) ([]byte, *awserr.Error) {
+		buf := bytes.NewBuffer(make([]byte, 0, hint+1))
+		n, err := buf.ReadFrom(io.LimitReader(src, limit+1))
+		if err != nil {
+			return nil, &awserr.Error{Code: "SerializationException", Message: "Could not read the request body: " + err.Error()}
+		}
+		if n > limit {
+			return nil, tooLarge
+		}
+		return buf.Bytes(), nil
+	}
+	raw, aerr := read(r.Body, size)
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	if !strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		return raw, raw, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
-		return nil, &awserr.Error{Code: "SerializationException", Message: "Could not read the request body: " + err.Error()}
+		return nil, nil, &awserr.Error{Code: "SerializationException", Message: "Request body is not valid gzip: " + err.Error()}
 	}
-	if n > limit {
-		return nil, tooLarge
+	defer zr.Close()
+	body, aerr = read(zr, int64(len(raw))*4)
+	if aerr != nil {
+		return nil, nil, aerr
 	}
-	return buf.Bytes(), nil
+	return body, raw, nil
 }
 
 func (e *Edge) serveInternal(w http.ResponseWriter, r *http.Request, info *request.Info) {
