@@ -232,7 +232,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, defaultE
 		fmt.Fprintln(stderr, "nimbus demo:", err)
 		code = 1
 	} else {
-		printTry(stdout, ep, r)
+		printTry(stdout, ep, r, consoleURL(ctx, ep))
 	}
 	if stop == nil {
 		return code
@@ -248,14 +248,32 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, defaultE
 	return code
 }
 
-func printTry(w io.Writer, endpoint string, r *Result) {
-	u := r.InvokeURL
+// consoleURL is the web console's address when this nimbus serves one.
+func consoleURL(ctx context.Context, endpoint string) string {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	u := endpoint + "/_nimbus/"
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return ""
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ""
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return ""
+	}
+	return u
+}
+
+func printTry(w io.Writer, endpoint string, r *Result, console string) {
+	fmt.Fprintf(w, "\nPolly Notes is running.\n\n  Web page:  %s\n  API:       %s\n", r.WebURL, r.InvokeURL)
+	if console != "" {
+		fmt.Fprintf(w, "  Console:   %s\n", console)
+	}
 	fmt.Fprintf(w, `
-Polly Notes is running.
-
-  Web page:  %[2]s
-  API:       %[1]s
-
 Try the API:
   curl %[1]s/notes
   curl '%[1]s/notes/search?text=DynamoDB'
@@ -268,10 +286,11 @@ Try the API:
 The lab's dictate call, from the example's directory (nimbus accepts any
 credentials: without a configured CLI, first
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1):
-  cd %[3]s
-  aws --endpoint-url %[4]s lambda invoke --function-name dictate --payload fileb://event.json response.txt
+  cd %[2]s
+  aws --endpoint-url %[3]s lambda invoke --function-name dictate --payload fileb://event.json response.txt
   cat response.txt
 
-Re-run %[3]s/deploy.sh (ENDPOINT=%[4]s) after changing a function.
-`, u, r.WebURL, r.Dir, endpoint)
+After changing a function, deploy again (it is safe to re-run):
+  ENDPOINT=%[3]s %[2]s/deploy.sh
+`, r.InvokeURL, r.Dir, endpoint)
 }

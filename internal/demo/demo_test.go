@@ -59,6 +59,9 @@ func do(t *testing.T, method, url, body string, header ...string) response {
 // AWS CLI into a fresh nimbus, calls every route of PollyNotesAPI with plain
 // HTTP, runs the lab's dictate invoke and checks the MP3 it points at speaks.
 func TestPollyNotes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the deployment makes about 75 AWS CLI calls (40-90 s on 2 cores)")
+	}
 	for _, prog := range []string{"aws", "zip", "bash", "python3"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			t.Skipf("%s is not installed: the Polly Notes deployment runs the AWS CLI (pip install awscli), zip and Python functions", prog)
@@ -66,10 +69,34 @@ func TestPollyNotes(t *testing.T) {
 	}
 	srv := nimbustest.Start(t)
 	ctx := context.Background()
-	var log bytes.Buffer
-	r, err := demo.Deploy(ctx, demo.Options{Endpoint: srv.URL, Dir: filepath.Join(t.TempDir(), "polly-notes"), Env: cliEnv, Output: &log})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
+	// `nimbus demo polly-notes` finds the running nimbus and deploys into it.
+	for _, kv := range cliEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	dir := filepath.Join(t.TempDir(), "polly-notes")
+	var out, errOut bytes.Buffer
+	noStart := func() (string, func() error, error) {
+		t.Fatal("the demo started a nimbus while one was running")
+		return "", nil, nil
+	}
+	if code := demo.Main(ctx, []string{"polly-notes", "--dir", dir}, &out, &errOut, srv.URL, noStart); code != 0 {
+		t.Fatalf("nimbus demo polly-notes: exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	r := &demo.Result{Dir: dir}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "  API:       "); ok {
+			r.InvokeURL = v
+		}
+		if v, ok := strings.CutPrefix(line, "  Web page:  "); ok {
+			r.WebURL = v
+		}
+	}
+	for _, want := range []string{"Using the nimbus at " + srv.URL, "curl " + r.InvokeURL + "/notes\n",
+		"cd " + dir + "\n", "aws --endpoint-url " + srv.URL + " lambda invoke --function-name dictate --payload fileb://event.json response.txt"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the demo's output lacks %q:\n%s", want, out.String())
+		}
 	}
 	t.Logf("deployed: %s %s", r.InvokeURL, r.WebURL)
 	if !strings.HasPrefix(r.InvokeURL, srv.URL+"/restapis/") || !strings.HasSuffix(r.InvokeURL, "/Prod/_user_request_") {
