@@ -27,7 +27,7 @@ const (
 )
 
 var (
-	reBucket   = regexp.MustCompile(`^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`)
+	reBucket = regexp.MustCompile(`^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`)
 	// The model's pattern is [...]{0,800}; the length is checked apart, as a
 	// regexp counting to 800 compiles to a program hundreds of KB large
 	// (3 ms of start-up).
