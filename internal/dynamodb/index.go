@@ -253,7 +253,7 @@ func (t *table) defineIndex(si SecondaryIndex, global bool, types map[string]str
 	if global {
 		kind = "GlobalSecondaryIndex"
 	}
-	if si.IndexName == nil || len(*si.IndexName) < 3 || len(*si.IndexName) > 255 || !tableNameRE.MatchString(*si.IndexName) {
+	if si.IndexName == nil || len(*si.IndexName) < 3 || len(*si.IndexName) > 255 || !validName(*si.IndexName) {
 		return nil, invalidParam("Invalid IndexName: " + str(si.IndexName))
 	}
 	name := *si.IndexName

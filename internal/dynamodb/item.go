@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"regexp"
 
 	"github.com/nimbus-cloud/nimbus/internal/awserr"
 	"github.com/nimbus-cloud/nimbus/internal/dynamodb/attr"
@@ -13,8 +12,20 @@ import (
 	"github.com/nimbus-cloud/nimbus/internal/storage"
 )
 
-// placeholderRE is what may follow # or : in a placeholder.
-var placeholderRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+// validPlaceholder reports whether s matches [A-Za-z0-9_]+, what may
+// follow # or : in a placeholder.
+func validPlaceholder(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 var errConditionFailed = &awserr.Error{Code: "ConditionalCheckFailedException", Message: "The conditional request failed"}
 
@@ -121,7 +132,7 @@ func storedItemSize(raw []byte) int {
 // before any expression is parsed.
 func exprCheck(p *exprParams, anyExpr bool) error {
 	for _, k := range sortedTables(p.ExpressionAttributeNames) {
-		if len(k) < 2 || k[0] != '#' || !placeholderRE.MatchString(k[1:]) {
+		if len(k) < 2 || k[0] != '#' || !validPlaceholder(k[1:]) {
 			return validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "` + k + `"`)
 		}
 		if p.ExpressionAttributeNames[k] == "" {
@@ -129,7 +140,7 @@ func exprCheck(p *exprParams, anyExpr bool) error {
 		}
 	}
 	for _, k := range sortedTables(p.ExpressionAttributeValues) {
-		if len(k) < 2 || k[0] != ':' || !placeholderRE.MatchString(k[1:]) {
+		if len(k) < 2 || k[0] != ':' || !validPlaceholder(k[1:]) {
 			return validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "` + k + `"`)
 		}
 	}
