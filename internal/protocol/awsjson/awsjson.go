@@ -191,6 +191,9 @@ func WriteErrorWith(w http.ResponseWriter, e *awserr.Error, version, namespace s
 // input: SerializationException for bad JSON or wrong JSON types. Errors an
 // UnmarshalJSON method returns as *awserr.Error pass through.
 func Decode(body []byte, v any) error {
+	if decodeFast(body, v) {
+		return nil
+	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil
