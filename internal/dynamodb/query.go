@@ -351,47 +351,64 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 	return out, nil
 }
 
-// bounds turns a key condition into a key range.
+// bounds turns a key condition into a range of the table's items.
 func (t *table) bounds(p *readPlan, kc *expr.KeyCond) error {
+	return keyRange(p, kc, t.HashType, t.RangeType, false, func(h attr.Value) []byte { return t.partitionPrefix(nil, h) })
+}
+
+// keyRange narrows p to a key condition: the partition whose keys start
+// with partition(hash value), then the sort-key condition within it. Table
+// items end with the sort key in final form, so a key's successor is the
+// key plus a zero byte; index entries have the sort key in component form
+// followed by the table key, so the bound past a sort key value is the end
+// of every key with that prefix.
+func keyRange(p *readPlan, kc *expr.KeyCond, hashType, rangeType attr.Kind, component bool, partition func(attr.Value) []byte) error {
 	hash := kc.Hash.Values[0]
-	if hash.Kind != t.HashType {
+	if hash.Kind != hashType {
 		return invalidParam("Condition parameter type does not match schema type")
 	}
-	prefix := t.partitionPrefix(nil, hash)
+	prefix := partition(hash)
 	p.lower, p.upper = prefix, prefixEnd(prefix)
 	if kc.Range == nil {
 		return nil
 	}
 	vals := kc.Range.Values
 	for _, v := range vals {
-		if v.Kind != t.RangeType {
+		if v.Kind != rangeType {
 			return invalidParam("Condition parameter type does not match schema type")
 		}
 	}
-	enc := func(v attr.Value) []byte { return attr.AppendKey(append([]byte(nil), prefix...), v) }
+	enc, past := attr.AppendKey, after
+	if component {
+		enc, past = attr.AppendKeyComponent, prefixEnd
+	}
+	key := func(v attr.Value) []byte { return enc(append([]byte(nil), prefix...), v) }
 	switch kc.Range.Op {
 	case "=":
-		k := enc(vals[0])
-		p.lower, p.upper = k, after(k)
+		k := key(vals[0])
+		p.lower, p.upper = k, past(k)
 	case "<":
-		p.upper = enc(vals[0])
+		p.upper = key(vals[0])
 	case "<=":
-		p.upper = after(enc(vals[0]))
+		p.upper = past(key(vals[0]))
 	case ">":
-		p.lower = after(enc(vals[0]))
+		p.lower = past(key(vals[0]))
 	case ">=":
-		p.lower = enc(vals[0])
+		p.lower = key(vals[0])
 	case "BETWEEN":
 		if c, _ := attr.Compare(vals[0], vals[1]); c > 0 {
 			return validationf("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}",
 				valueString(vals[0]), valueString(vals[1]))
 		}
-		p.lower, p.upper = enc(vals[0]), after(enc(vals[1]))
+		p.lower, p.upper = key(vals[0]), past(key(vals[1]))
 	case "begins_with":
-		if t.RangeType == attr.N {
+		if rangeType == attr.N {
 			return validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
 		}
-		k := enc(vals[0])
+		k := key(vals[0])
+		if component {
+			k = k[:len(k)-2] // drop the terminator: any value with this prefix
+		}
 		p.lower = k
 		if e := prefixEnd(k); e != nil {
 			p.upper = minKey(p.upper, e)
@@ -553,78 +570,27 @@ func (t *table) readIndex(p *readPlan, in *QueryInput) (*index, error) {
 
 // bounds turns a key condition on the index into a range of index entries.
 func (ix *index) bounds(t *table, p *readPlan, kc *expr.KeyCond) error {
-	hash := kc.Hash.Values[0]
-	if hash.Kind != ix.HashType {
-		return invalidParam("Condition parameter type does not match schema type")
-	}
-	prefix := ix.partitionPrefix(t, hash)
-	p.lower, p.upper = prefix, prefixEnd(prefix)
-	if kc.Range == nil {
-		return nil
-	}
-	vals := kc.Range.Values
-	for _, v := range vals {
-		if v.Kind != ix.RangeType {
-			return invalidParam("Condition parameter type does not match schema type")
-		}
-	}
-	enc := func(v attr.Value) []byte { return attr.AppendKeyComponent(append([]byte(nil), prefix...), v) }
-	switch kc.Range.Op {
-	case "=":
-		k := enc(vals[0])
-		p.lower, p.upper = k, prefixEnd(k)
-	case "<":
-		p.upper = enc(vals[0])
-	case "<=":
-		p.upper = prefixEnd(enc(vals[0]))
-	case ">":
-		p.lower = prefixEnd(enc(vals[0]))
-	case ">=":
-		p.lower = enc(vals[0])
-	case "BETWEEN":
-		if c, _ := attr.Compare(vals[0], vals[1]); c > 0 {
-			return validationf("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}",
-				valueString(vals[0]), valueString(vals[1]))
-		}
-		p.lower, p.upper = enc(vals[0]), prefixEnd(enc(vals[1]))
-	case "begins_with":
-		if ix.RangeType == attr.N {
-			return validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
-		}
-		k := enc(vals[0])
-		k = k[:len(k)-2] // drop the terminator: any value with this prefix
-		p.lower = k
-		if e := prefixEnd(k); e != nil {
-			p.upper = minKey(p.upper, e)
-		}
-	default:
-		return fmt.Errorf("dynamodb: unknown key operator %q", kc.Range.Op)
-	}
-	return nil
+	return keyRange(p, kc, ix.HashType, ix.RangeType, true, func(h attr.Value) []byte { return ix.partitionPrefix(t, h) })
 }
 
 // segmentRange is a parallel-scan segment of the index.
 func (ix *index) segmentRange(t *table, seg, total int64) (lower, upper []byte) {
-	lo := uint64(seg) * (1 << 32) / uint64(total)
-	hi := uint64(seg+1) * (1 << 32) / uint64(total)
-	base := ix.prefix(t)
-	lower = binary.BigEndian.AppendUint32(append([]byte(nil), base...), uint32(lo))
-	if hi >= 1<<32 {
-		upper = prefixEnd(base)
-	} else {
-		upper = binary.BigEndian.AppendUint32(append([]byte(nil), base...), uint32(hi))
-	}
-	return lower, upper
+	return segment(ix.prefix(t), seg, total)
 }
 
 // segmentRange is segment seg of total over the 32-bit partition hash space.
 func (t *table) segmentRange(seg, total int64) (lower, upper []byte) {
+	return segment(t.itemPrefix(), seg, total)
+}
+
+// segment is segment seg of total of the keys under base, which continue
+// with the 32-bit partition hash.
+func segment(base []byte, seg, total int64) (lower, upper []byte) {
 	lo := uint64(seg) * (1 << 32) / uint64(total)
 	hi := uint64(seg+1) * (1 << 32) / uint64(total)
-	base := t.itemPrefix()
 	lower = binary.BigEndian.AppendUint32(append([]byte(nil), base...), uint32(lo))
 	if hi >= 1<<32 {
-		_, upper = t.itemRange()
+		upper = prefixEnd(base)
 	} else {
 		upper = binary.BigEndian.AppendUint32(append([]byte(nil), base...), uint32(hi))
 	}
